@@ -1,0 +1,245 @@
+"""The one access gatekeeper: who may see or change what.
+
+Views never query school data directly; they ask here. Every ``get_*`` function
+returns the object or raises the *same* ``Http404`` for "does not exist" and
+"not yours", so that nobody can probe for another school's or family's data.
+
+Rules (docs/access.md):
+
+* school-wide roles (attendance officer, care coordinator, school leader,
+  administrator) see every student, group and lesson of their school;
+* a teacher sees the groups they teach in a current school year, their students
+  and their own lessons;
+* a mentor sees the groups they mentor and those students;
+* a parent sees their own children, an adult child only with that child's consent;
+* a student sees themself;
+* an external partner sees no student data (only cases shared later).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from aanwezig.audit.services import record_read
+from aanwezig.roster.models import (
+    Group,
+    GroupMentor,
+    Lesson,
+    Membership,
+    Student,
+    StudentGuardian,
+    TimetableEntry,
+    active_membership_q,
+)
+from aanwezig.schools.models import SCHOOL_WIDE_ROLES, Role, School, StaffRole
+
+NOT_FOUND = "Not found"
+
+
+def _deny() -> Http404:
+    return Http404(NOT_FOUND)
+
+
+def _today(school: School | None = None) -> dt.date:
+    return timezone.localdate()
+
+
+# --- roles -------------------------------------------------------------------------------------
+
+def roles_at(user: Any, school: School | int) -> frozenset[str]:
+    """Return the user's staff roles at ``school`` (cached on the user for one request)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cache: dict[int, frozenset[str]] | None = getattr(user, "_roles_cache", None)
+    if cache is None:
+        cache = {}
+        for school_id, role in StaffRole.objects.filter(user=user).values_list("school_id", "role"):
+            cache[school_id] = cache.get(school_id, frozenset()) | {role}
+        user._roles_cache = cache
+    school_id = school if isinstance(school, int) else school.pk
+    return cache.get(school_id, frozenset())
+
+
+def is_school_wide(user: Any, school: School | int) -> bool:
+    return bool(roles_at(user, school) & SCHOOL_WIDE_ROLES)
+
+
+def may_see_identifiers(user: Any, school: School | int) -> bool:
+    """BSN and onderwijsnummer: only the attendance officer and the administrator."""
+    return bool(roles_at(user, school) & {Role.ATTENDANCE_OFFICER, Role.ADMINISTRATOR})
+
+
+def may_administer(user: Any, school: School | int | None = None) -> bool:
+    """School set-up (Django admin): administrators only (and superusers)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    if school is None:
+        return StaffRole.objects.filter(user=user, role=Role.ADMINISTRATOR).exists()
+    return Role.ADMINISTRATOR in roles_at(user, school)
+
+
+# --- schools -----------------------------------------------------------------------------------
+
+def staff_schools(user: Any) -> QuerySet[School]:
+    """Schools where the user holds any staff role."""
+    if not getattr(user, "is_authenticated", False):
+        return School.objects.none()
+    return School.objects.filter(staff_roles__user=user).distinct()
+
+
+def get_school_for_user(user: Any, school_id: int) -> School:
+    """Return a school where the user is staff, or 404."""
+    if not roles_at(user, school_id):
+        raise _deny()
+    try:
+        return School.objects.select_related("board").get(pk=school_id)
+    except School.DoesNotExist:
+        raise _deny() from None
+
+
+# --- groups ------------------------------------------------------------------------------------
+
+def groups_for_user(user: Any, school: School, day: dt.date | None = None) -> QuerySet[Group]:
+    """Groups of ``school`` the user may see on ``day`` (default today)."""
+    day = day or _today(school)
+    roles = roles_at(user, school)
+    base = Group.objects.filter(school=school)
+    if roles & SCHOOL_WIDE_ROLES:
+        return base
+    q = Q(pk__in=[])
+    if Role.MENTOR in roles or Role.TEACHER in roles:
+        q |= Q(pk__in=GroupMentor.objects.filter(school=school, user=user).values("group_id"))
+    if Role.TEACHER in roles:
+        taught = list(
+            TimetableEntry.objects.filter(
+                school=school, teacher=user,
+                school_year__start_date__lte=day, school_year__end_date__gte=day,
+            ).values_list("group_id", flat=True).distinct()
+        )
+        q |= Q(pk__in=taught)
+    return base.filter(q)
+
+
+def get_group_for_user(user: Any, school: School, pk: int) -> Group:
+    try:
+        return groups_for_user(user, school).get(pk=pk)
+    except Group.DoesNotExist:
+        raise _deny() from None
+
+
+# --- students ----------------------------------------------------------------------------------
+
+def students_for_user(user: Any, school: School, day: dt.date | None = None) -> QuerySet[Student]:
+    """Students of ``school`` the user may see on ``day`` (default today)."""
+    day = day or _today(school)
+    roles = roles_at(user, school)
+    base = Student.objects.filter(school=school)
+    if roles & SCHOOL_WIDE_ROLES:
+        return base
+    if not roles & {Role.TEACHER, Role.MENTOR}:
+        return base.none()
+    groups = groups_for_user(user, school, day)
+    members = Membership.objects.filter(
+        active_membership_q(day), group__in=groups, student=OuterRef("pk")
+    )
+    return base.filter(Exists(members))
+
+
+def get_student_for_user(
+    user: Any, school: School, pk: int, *, log_read: bool = True, what: str = "student_file"
+) -> Student:
+    """Return a student of ``school`` the user may see, or 404. Logs the read in the audit trail."""
+    try:
+        student = students_for_user(user, school).select_related("school").get(pk=pk)
+    except Student.DoesNotExist:
+        raise _deny() from None
+    if log_read:
+        record_read(actor=user, student=student, what=what)
+    return student
+
+
+# --- lessons -----------------------------------------------------------------------------------
+
+def lessons_for_user(user: Any, school: School) -> QuerySet[Lesson]:
+    """Lessons of ``school`` the user may see: school-wide roles all, teachers their own and
+    their groups', mentors their groups'."""
+    roles = roles_at(user, school)
+    base = Lesson.objects.filter(school=school)
+    if roles & SCHOOL_WIDE_ROLES:
+        return base
+    if not roles & {Role.TEACHER, Role.MENTOR}:
+        return base.none()
+    return base.filter(Q(teacher=user) | Q(group__in=groups_for_user(user, school)))
+
+
+def get_lesson_for_user(user: Any, school: School, pk: int) -> Lesson:
+    try:
+        return (
+            lessons_for_user(user, school)
+            .select_related("group", "teacher", "period")
+            .get(pk=pk)
+        )
+    except Lesson.DoesNotExist:
+        raise _deny() from None
+
+
+# --- families ----------------------------------------------------------------------------------
+
+def children_for_user(user: Any, day: dt.date | None = None) -> list[StudentGuardian]:
+    """The guardian links of a parent user that they may view on ``day``.
+
+    An adult child appears only when that child has given ``adult_consent_view``.
+    """
+    guardian = getattr(user, "guardian", None) if getattr(user, "is_authenticated", False) else None
+    if guardian is None:
+        return []
+    day = day or timezone.localdate()
+    links = StudentGuardian.objects.filter(guardian=guardian).select_related(
+        "student", "student__school"
+    )
+    return [link for link in links if link.may_view_on(day)]
+
+
+def get_child_for_user(user: Any, pk: int) -> Student:
+    """Return a child the parent may view, or 404. Logs the read."""
+    for link in children_for_user(user):
+        if link.student.pk == pk:
+            record_read(actor=user, student=link.student, what="parent_view")
+            return link.student
+    raise _deny()
+
+
+def own_student(user: Any) -> Student | None:
+    """The student record of a student user, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Student.objects.select_related("school").filter(user=user).first()
+
+
+# --- change rights -----------------------------------------------------------------------------
+
+def may_change(user: Any, obj: Any) -> bool:
+    """Whether ``user`` may change ``obj``. Used by services before every write."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    school_id = getattr(obj, "school_id", None)
+    if school_id is None:
+        return bool(user.is_superuser)
+    roles = roles_at(user, school_id)
+    if Role.ADMINISTRATOR in roles:
+        return True
+    label = obj._meta.label
+    if label == "roster.Lesson":
+        return Role.ATTENDANCE_OFFICER in roles or obj.teacher_id == user.pk
+    if label in {"roster.Student", "roster.StudentGuardian", "roster.Membership"}:
+        return bool(roles & {Role.ATTENDANCE_OFFICER, Role.SCHOOL_LEADER})
+    if label in {"schools.DayOff", "schools.SchoolYear", "schools.Period", "roster.TimetableEntry"}:
+        return Role.SCHOOL_LEADER in roles
+    return False
