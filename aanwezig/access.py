@@ -225,10 +225,27 @@ def own_student(user: Any) -> Student | None:
 
 # --- change rights -----------------------------------------------------------------------------
 
+#: Roles that may edit guardians (board-level records) at any school of the board.
+GUARDIAN_EDITORS = frozenset({Role.ADMINISTRATOR, Role.ATTENDANCE_OFFICER, Role.SCHOOL_LEADER})
+
+
+def may_change_guardians(user: Any, board_id: int) -> bool:
+    """Whether ``user`` may create or edit guardians of the board ``board_id``."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return StaffRole.objects.filter(
+        user=user, school__board_id=board_id, role__in=GUARDIAN_EDITORS
+    ).exists()
+
+
 def may_change(user: Any, obj: Any) -> bool:
     """Whether ``user`` may change ``obj``. Used by services before every write."""
     if not getattr(user, "is_authenticated", False):
         return False
+    if obj._meta.label == "roster.Guardian":
+        return may_change_guardians(user, obj.board_id)
     school_id = getattr(obj, "school_id", None)
     if school_id is None:
         return bool(user.is_superuser)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "aanwezig.attendance",
     "aanwezig.audit",
     "aanwezig.web",
+    "aanwezig.demo",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +115,8 @@ TIME_ZONE = "Europe/Amsterdam"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise warns on every request when STATIC_ROOT is missing (a fresh clone before collectstatic).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

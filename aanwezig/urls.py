@@ -1,8 +1,9 @@
-from django.contrib import admin
 from django.urls import include, path
+
+from aanwezig.admin_site import site as admin_site
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
+    path("admin/", admin_site.urls),
     path("", include("aanwezig.web.urls")),
 ]

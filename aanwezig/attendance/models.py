@@ -76,6 +76,9 @@ class Registration(models.Model):
         verbose_name_plural = _("registers")
         indexes = [models.Index(fields=["school", "taken_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.lesson} ({self.taken_at:%d-%m-%Y %H:%M})"
+
 
 class MarkStatus(models.TextChoices):
     ABSENT = "absent", _("absent")
@@ -115,3 +118,6 @@ class Mark(models.Model):
             models.Index(fields=["school", "date"]),
             models.Index(fields=["student", "date"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.get_status_display()} {self.date:%d-%m-%Y}"

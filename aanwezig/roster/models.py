@@ -33,7 +33,7 @@ class Group(models.Model):
     level = models.CharField(_("level"), max_length=40, blank=True)
     programme = models.CharField(_("programme (opleiding)"), max_length=200, blank=True)
     external_key = models.CharField(_("external key"), max_length=100, blank=True)
-    mentors = models.ManyToManyField(
+    mentors: models.ManyToManyField = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="GroupMentor", related_name="mentor_groups"
     )
 
@@ -63,6 +63,9 @@ class GroupMentor(models.Model):
             models.UniqueConstraint(fields=["group", "user"], name="groupmentor_unique")
         ]
         indexes = [models.Index(fields=["school", "user"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.group}"
 
     def clean(self) -> None:
         if self.group_id and self.school_id and self.group.school_id != self.school_id:
@@ -289,6 +292,9 @@ class Membership(models.Model):
             models.Index(fields=["school", "group", "start_date"]),
             models.Index(fields=["student", "start_date"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.student} – {self.group}"
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:

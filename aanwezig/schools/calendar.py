@@ -32,7 +32,7 @@ PUBLIC_HOLIDAY_NAMES = {
     "King's Day": "Koningsdag",
     "Liberation Day": "Bevrijdingsdag",
     "Ascension Day": "Hemelvaartsdag",
-    "Whit Monday": "Tweede Pinksterdag",
+    "Pentecost Monday": "Tweede Pinksterdag",
     "Christmas Day": "Eerste Kerstdag",
     "Second Day of Christmas": "Tweede Kerstdag",
 }
