@@ -1,0 +1,242 @@
+"""Every URL of the project, asked by every persona, for objects of schools A, B and C.
+
+The matrix below names, per URL, the objects it is filled with and the status each
+persona must get. A named URL without an entry fails the suite, so every new page
+has to say who may open it. Every response is also searched for the names of
+students the persona may not see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import time_machine
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import TODAY
+
+PERSONAS = [
+    "anonymous",
+    "teacher_a",
+    "mentor_a",
+    "officer_a",
+    "admin_a",
+    "parent_user",
+    "adult_user",
+    "adult_parent_user",
+    "teacher_b",
+]
+
+ALL_STUDENTS = {"Sam Jansen", "Noor Bakker", "Daan Visser", "Lotte Smit", "Yusuf Demir"}
+
+#: The students each persona may ever see; every other student's name must never appear.
+MAY_SEE: dict[str, set[str]] = {
+    "anonymous": set(),
+    "teacher_a": {"Sam Jansen", "Noor Bakker"},
+    "mentor_a": {"Daan Visser"},
+    "officer_a": {"Sam Jansen", "Noor Bakker", "Daan Visser"},
+    "admin_a": {"Sam Jansen", "Noor Bakker", "Daan Visser"},
+    "parent_user": {"Sam Jansen"},
+    "adult_user": {"Yusuf Demir"},
+    "adult_parent_user": set(),  # Yusuf is 19 and has not given consent
+    "teacher_b": {"Lotte Smit"},
+}
+
+#: Words that must not appear for a persona at all (first names alone leak too).
+NEVER_WORDS: dict[str, set[str]] = {
+    "adult_parent_user": {"Yusuf"},
+    "teacher_b": {"Sam", "Noor", "Daan"},
+    "parent_user": {"Noor", "Daan"},
+}
+
+LOGIN = "login"
+OK, FOUND, NOT_FOUND = 200, 302, 404
+
+
+@dataclass
+class Case:
+    """One URL filled with objects (``kwargs``), the method, and the expected status per persona.
+
+    ``expect`` maps persona → status; personas not named get ``default``. A status of
+    302 means "redirect to ``redirect_to``" (the login page unless said otherwise).
+    """
+
+    label: str
+    kwargs: Callable[[Any], dict[str, int]] = lambda w: {}
+    expect: dict[str, int] = field(default_factory=dict)
+    default: int = NOT_FOUND
+    anonymous: int = FOUND
+    method: str = "get"
+    redirect_to: dict[str, str] = field(default_factory=dict)
+
+    def status_for(self, persona: str) -> int:
+        if persona == "anonymous":
+            return self.anonymous
+        return self.expect.get(persona, self.default)
+
+
+A_STAFF = {"teacher_a": OK, "mentor_a": OK, "officer_a": OK, "admin_a": OK}
+
+
+def school(key: str) -> Callable[[Any], dict[str, int]]:
+    return lambda w: {"school_id": getattr(w, f"school_{key}").pk}
+
+
+def school_obj(key: str, obj: str) -> Callable[[Any], dict[str, int]]:
+    return lambda w: {"school_id": getattr(w, f"school_{key}").pk, "pk": getattr(w, obj).pk}
+
+
+MATRIX: dict[str, list[Case]] = {
+    "home": [
+        Case("public", default=OK, anonymous=OK,
+             expect={p: FOUND for p in PERSONAS if p != "anonymous"},
+             redirect_to=dict.fromkeys(PERSONAS, "start")),
+    ],
+    "login": [
+        Case("form", default=FOUND, anonymous=OK, redirect_to=dict.fromkeys(PERSONAS, "start")),
+    ],
+    "logout": [
+        Case("post", default=FOUND, anonymous=FOUND, method="post",
+             redirect_to=dict.fromkeys(PERSONAS, "home")),
+    ],
+    "start": [Case("own", default=OK)],
+    "school": [
+        Case("A", school("a"), A_STAFF),
+        Case("B", school("b"), {"teacher_b": OK}),
+        Case("C", school("c")),
+        Case("missing", lambda w: {"school_id": 999_999}),
+    ],
+    "groups": [
+        Case("A", school("a"), A_STAFF),
+        Case("B", school("b"), {"teacher_b": OK}),
+        Case("C", school("c")),
+    ],
+    "calendar": [
+        Case("A", school("a"), A_STAFF),
+        Case("B", school("b"), {"teacher_b": OK}),
+        Case("C", school("c")),
+    ],
+    "group": [
+        Case("A:1A", school_obj("a", "a1"), {"teacher_a": OK, "officer_a": OK, "admin_a": OK}),
+        Case("A:2B", school_obj("a", "a2"), {"mentor_a": OK, "officer_a": OK, "admin_a": OK}),
+        Case("B:1B", school_obj("b", "b1"), {"teacher_b": OK}),
+        Case("C:ZORG-2", school_obj("c", "c1")),
+        Case("A with B's group", school_obj("a", "b1")),
+        Case("B with A's group", school_obj("b", "a1")),
+    ],
+    "student": [
+        Case("A:Sam", school_obj("a", "child_a"), {"teacher_a": OK, "officer_a": OK, "admin_a": OK}),
+        Case("A:Daan", school_obj("a", "other_a"), {"mentor_a": OK, "officer_a": OK, "admin_a": OK}),
+        Case("B:Lotte", school_obj("b", "student_b"), {"teacher_b": OK}),
+        Case("C:Yusuf", school_obj("c", "adult")),
+        Case("A with B's student", school_obj("a", "student_b")),
+        Case("B with A's student", school_obj("b", "child_a")),
+        Case("missing", lambda w: {"school_id": w.school_a.pk, "pk": 999_999}),
+    ],
+    "lesson": [
+        Case("A:1A", school_obj("a", "lesson_a"), {"teacher_a": OK, "officer_a": OK, "admin_a": OK}),
+        Case("A:2B", school_obj("a", "lesson_a2"), {"mentor_a": OK, "officer_a": OK, "admin_a": OK}),
+        Case("B:1B", school_obj("b", "lesson_b"), {"teacher_b": OK}),
+        Case("C", school_obj("c", "lesson_c")),
+        Case("A with B's lesson", school_obj("a", "lesson_b")),
+    ],
+    "child": [
+        Case("Sam", lambda w: {"pk": w.child_a.pk}, {"parent_user": OK}),
+        Case("Noor", lambda w: {"pk": w.classmate_a.pk}),
+        Case("Yusuf without consent", lambda w: {"pk": w.adult.pk}),
+        Case("Lotte", lambda w: {"pk": w.student_b.pk}),
+    ],
+}
+
+#: URL prefixes whose patterns belong to Django itself; /admin/ is checked separately below.
+SKIPPED_PREFIXES = ("admin/", "i18n/")
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    """Yield (route, name) for every named URL pattern, following includes."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}{pattern.namespace}:"
+            yield from walk(pattern.url_patterns, route, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield route, namespace + pattern.name
+
+
+def project_urls() -> list[tuple[str, str]]:
+    return [
+        (route, name)
+        for route, name in walk(get_resolver().url_patterns)
+        if not route.startswith(SKIPPED_PREFIXES)
+    ]
+
+
+def test_every_named_url_has_an_entry_in_the_matrix():
+    missing = sorted({name for _route, name in project_urls()} - set(MATRIX))
+    assert not missing, f"add these URL names to MATRIX in {__file__}: {missing}"
+
+
+def test_the_matrix_has_no_stale_entries():
+    assert set(MATRIX) <= {name for _route, name in project_urls()}
+
+
+@pytest.fixture
+def frozen_today():
+    with time_machine.travel(dt.datetime.combine(TODAY, dt.time(10, 0)), tick=False):
+        yield
+
+
+def login_as(client: Any, world: Any, persona: str) -> None:
+    if persona != "anonymous":
+        client.force_login(getattr(world, persona))
+
+
+def forbidden_words(persona: str) -> set[str]:
+    return (ALL_STUDENTS - MAY_SEE[persona]) | NEVER_WORDS.get(persona, set())
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_access_matrix(persona, world, client, frozen_today):
+    failures = []
+    for name, cases in MATRIX.items():
+        for case in cases:
+            login_as(client, world, persona)
+            url = reverse(name, kwargs=case.kwargs(world))
+            response = getattr(client, case.method)(url)
+            expected = case.status_for(persona)
+            where = f"{persona} {case.method.upper()} {name} [{case.label}] {url}"
+            if response.status_code != expected:
+                failures.append(f"{where}: {response.status_code}, expected {expected}")
+                continue
+            if expected == FOUND:
+                target = reverse(case.redirect_to.get(persona, LOGIN))
+                location = response.headers["Location"]
+                if location.split("?")[0] != target:
+                    failures.append(f"{where}: redirects to {location}, expected {target}")
+            body = response.content.decode()
+            leaked = sorted(word for word in forbidden_words(persona) if word in body)
+            if leaked:
+                failures.append(f"{where}: shows {leaked}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "admin_a"])
+def test_admin_site_is_refused_to_everyone_but_administrators(persona, world, client):
+    login_as(client, world, persona)
+    response = client.get("/admin/")
+    assert response.status_code in {302, 403, 404}
+    if response.status_code == 302:
+        assert response.headers["Location"].startswith(reverse("admin:login"))
+    body = response.content.decode()
+    assert not any(word in body for word in ALL_STUDENTS)
+
+
+def test_administrator_gets_into_the_admin_site(world, client):
+    client.force_login(world.admin_a)
+    assert client.get("/admin/").status_code == 200
