@@ -98,3 +98,18 @@ def adult_student(world):
 @pytest.fixture
 def teacher_b(world):
     return world.teacher_b
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    """Serve static files without the manifest (it exists only after collectstatic), and hash
+    test passwords quickly: argon2 is deliberately slow and every persona has a password.
+    Production keeps argon2 (test_settings.py pins that)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
