@@ -468,7 +468,7 @@ class Seeder:
             first, last = people[key]
             user = User(username=username, email=username, first_name=first, last_name=last,
                         password=self.password_hash, language="nl",
-                        is_staff=key == "administrator", is_superuser=key == "administrator")
+                        is_staff=key == "administrator")
             user.save()
             self.demo_users[key] = user
 

@@ -116,6 +116,10 @@ def test_every_demo_login_works_and_reaches_its_links(demo):
     assert Role.SCHOOL_LEADER in access.roles_at(users["school_leader"], vo)
     admin = users["administrator"]
     assert admin.is_staff and access.may_administer(admin, vo)
+    # Not a superuser: the admin shows the administrator's own school only.
+    assert not admin.is_superuser
+    other = School.objects.exclude(pk=vo.pk).first()
+    assert other is not None and not access.may_administer(admin, other)
 
     # The parent sees two children under 18 at two schools, not their adult child.
     parent = users["parent"]

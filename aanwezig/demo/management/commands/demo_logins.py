@@ -30,7 +30,8 @@ class Command(BaseCommand):
             return
         width = max(len(label) for label, _u in rows)
         u_width = max(len(u) for _l, u in rows)
-        header = f"  {_('Role'):<{width}}  {_('Username'):<{u_width}}  {_('Password')}"
+        role_h, user_h, password_h = _("Role"), _("Username"), _("Password")
+        header = f"  {role_h:<{width}}  {user_h:<{u_width}}  {password_h}"
         self.stdout.write(header)
         self.stdout.write("  " + "-" * (len(header) - 2))
         for label, username in rows:

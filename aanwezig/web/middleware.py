@@ -1,0 +1,43 @@
+"""Choose the interface language: Dutch unless the person chose another one.
+
+Django's LocaleMiddleware follows the browser's Accept-Language header, so a
+teacher whose laptop is set to English would get an English interface. Here the
+order is: the language switch (cookie), then the user's own ``language``
+setting, then ``settings.LANGUAGE_CODE`` (Dutch). The browser is not asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+def choose_language(request: HttpRequest) -> str:
+    """Return the language for ``request``: cookie, then the user's setting, then Dutch."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen in SUPPORTED:
+        return chosen
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and getattr(user, "language", "") in SUPPORTED:
+        return str(user.language)
+    return settings.LANGUAGE_CODE
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = choose_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response
