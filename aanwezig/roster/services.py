@@ -565,6 +565,8 @@ def add_lesson(
         school_id=group.school_id, date=date, period=period, group=group, teacher=teacher,
         subject=subject, room=(room or "").strip(), note=note,
         start_time=start_time, end_time=end_time,  # type: ignore[misc]  # None: refused below
+        # Not from the timetable: marked changed so that generate_lessons leaves it alone.
+        is_changed=True,
     )
     check_change(actor, lesson)
     _validate_lesson(lesson)
