@@ -1,6 +1,7 @@
 """The set-up admin: administrators only, their own schools only, saves through services."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from aanwezig.audit.models import AuditEvent
@@ -13,7 +14,9 @@ pytestmark = pytest.mark.usefixtures("fixed_day_in_english")
 @pytest.fixture
 def browser():
     def login(user):
-        client = Client(headers={"accept-language": "en"})
+        client = Client()
+        # English chosen with the language switch, as a person would.
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         client.force_login(user)
         return client
     return login

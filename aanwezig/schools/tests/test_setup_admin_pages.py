@@ -1,6 +1,7 @@
 """Every set-up page opens for an administrator; school years and days off are set up here."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from aanwezig.audit.models import AuditEvent
@@ -19,7 +20,9 @@ MODELS = [
 
 @pytest.fixture
 def client(world):
-    client = Client(headers={"accept-language": "en"})
+    client = Client()
+    # English chosen with the language switch, as a person would.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(world.admin_a)
     return client
 
