@@ -12,6 +12,8 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+import time_machine
+from django.utils import translation
 
 from aanwezig.schools.models import Role, Sector
 from aanwezig.testing import factories as f
@@ -113,3 +115,12 @@ def _test_settings(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+
+
+@pytest.fixture
+def fixed_day_in_english():
+    """Run a test on ``TODAY`` at 10:00 and in English, so that messages can be read back.
+    Modules opt in with ``pytestmark = pytest.mark.usefixtures("fixed_day_in_english")``."""
+    with time_machine.travel(dt.datetime.combine(TODAY, dt.time(10, 0)), tick=False), \
+            translation.override("en"):
+        yield
