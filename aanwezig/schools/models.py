@@ -84,6 +84,9 @@ class School(models.Model):
     default_lesson_minutes = models.PositiveSmallIntegerField(
         _("default lesson length (minutes)"), default=50
     )
+    late_absent_after_minutes = models.PositiveSmallIntegerField(
+        _("late by more than this many minutes counts as an unexcused absent lesson"), default=20
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -141,6 +144,31 @@ class SchoolYear(models.Model):
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             raise ValidationError(_("The last day must come after the first day."))
+
+
+class Term(models.Model):
+    """A term (periode) of a school year, for "present this term" figures."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="terms")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="terms")
+    name = models.CharField(_("name"), max_length=40)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["school", "start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["school_year", "start_date"], name="term_unique_start")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(_("The last day must not come before the first day."))
 
 
 class DayOffKind(models.TextChoices):
