@@ -25,6 +25,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from aanwezig.attendance.models import AbsenceReport
 from aanwezig.audit.services import record_read
 from aanwezig.roster.models import (
     Group,
@@ -190,6 +191,33 @@ def get_lesson_for_user(user: Any, school: School, pk: int) -> Lesson:
         raise _deny() from None
 
 
+# --- the attendance desk -----------------------------------------------------------------------
+
+def require_school_wide(user: Any, school: School) -> None:
+    """Raise the usual 404 unless the user holds a school-wide role at ``school``.
+
+    The attendance desk and the missing-registers overview are for the
+    attendance officer, care coordinator, school leader and administrator only.
+    """
+    if not is_school_wide(user, school):
+        raise _deny()
+
+
+def get_absence_report_for_user(
+    user: Any, school: School, student: Student, pk: int
+) -> AbsenceReport:
+    """Return an absence report of ``student`` (already authorised) if the user may record
+    absence for the student (``may_record_absence``), or 404."""
+    if not may_record_absence(user, student):
+        raise _deny()
+    try:
+        return AbsenceReport.objects.select_related("reason").get(
+            pk=pk, school=school, student=student
+        )
+    except AbsenceReport.DoesNotExist:
+        raise _deny() from None
+
+
 # --- families ----------------------------------------------------------------------------------
 
 def children_for_user(user: Any, day: dt.date | None = None) -> list[StudentGuardian]:
@@ -260,3 +288,30 @@ def may_change(user: Any, obj: Any) -> bool:
     if label in {"schools.DayOff", "schools.SchoolYear", "schools.Period", "roster.TimetableEntry"}:
         return Role.SCHOOL_LEADER in roles
     return False
+
+
+def may_take_register(user: Any, lesson: Lesson) -> bool:
+    """Whether ``user`` may record the register of ``lesson``: its teacher, a mentor of its
+    group, or school-wide staff of its school."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if lesson.teacher_id == user.pk or is_school_wide(user, lesson.school_id):
+        return True
+    return (
+        Role.MENTOR in roles_at(user, lesson.school_id)
+        and GroupMentor.objects.filter(group_id=lesson.group_id, user=user).exists()
+    )
+
+
+def may_record_absence(user: Any, student: Student, day: dt.date | None = None) -> bool:
+    """Whether ``user`` may record absence reports and calls for ``student``: school-wide
+    staff, or a mentor of a group the student is in on ``day`` (default today)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_school_wide(user, student.school_id):
+        return True
+    if Role.MENTOR not in roles_at(user, student.school_id):
+        return False
+    day = day or _today()
+    groups = Membership.objects.filter(active_membership_q(day), student=student).values("group_id")
+    return GroupMentor.objects.filter(user=user, group_id__in=groups).exists()

@@ -18,9 +18,11 @@ from aanwezig.schools.services import save_generic
 class AbsenceReasonAdmin(ServiceAdmin):
     """Reasons are switched off (``is_active``) rather than deleted: marks refer to them."""
 
-    list_display = ["code", "label", "category", "counts_as", "excused", "is_active", "school"]
+    list_display = ["code", "label", "category", "counts_as", "excused", "settable_by",
+                    "is_active", "school"]
     list_filter = [("school", admin.RelatedOnlyFieldListFilter), "category", "is_active"]
     search_fields = ["code", "label"]
+    ordering = ["school", "sort_order", "code"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ["school"] if obj is not None else []

@@ -40,6 +40,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from aanwezig.accounts.models import User
+from aanwezig.attendance.defaults import (  # noqa: F401 - default_absence_reasons is re-exported
+    create_default_absence_reasons,
+    default_absence_reasons,
+)
 from aanwezig.attendance.models import AbsenceReason, Mark, MarkStatus, Registration
 from aanwezig.demo import names as N
 from aanwezig.roster.lessons import generate_lessons
@@ -94,55 +98,6 @@ DEMO_LOGINS = [
     ("parent", f"ouder@{LOGIN_DOMAIN}", "Ouder (parent of three, one an adult mbo student)"),
     ("student", f"student@{LOGIN_DOMAIN}", "Mbo-student, 19 (adult student)"),
 ]
-
-
-# --- absence reasons ---------------------------------------------------------------------------
-
-def default_absence_reasons() -> list[dict[str, Any]]:
-    """Return the default absence reasons of a new school, as field values for AbsenceReason.
-
-    Removal from class counts as present: the student is at school, under
-    supervision elsewhere; it is recorded but is not absence (verzuim).
-    """
-    everyone = ["teacher", "office", "parent", "student_adult"]
-    reporters = ["office", "parent", "student_adult"]
-    office = ["office"]
-    staff = ["teacher", "office"]
-    keys = ("code", "label", "counts_as", "excused", "settable_by", "needs_approval",
-            "is_lateness", "category")
-    rows = [
-        ("ziek", "Ziek", "absent", True, everyone, False, False, "sick"),
-        ("medisch", "Arts, tandarts of ziekenhuis", "absent", True, reporters, False, False,
-         "medical"),
-        ("verlof", "Verlof (gewichtige omstandigheden)", "absent", True, office, True, False,
-         "leave"),
-        ("vakantieverlof", "Vakantieverlof (art. 13a)", "absent", True, office, True, False,
-         "leave"),
-        ("religieus", "Religieuze verplichting", "absent", True, reporters, False, False,
-         "religious"),
-        ("schorsing", "Schorsing", "absent", True, office, False, False, "suspension"),
-        ("stage", "Stage of BPV", "present", True, staff, False, False, "school"),
-        ("schoolactiviteit", "Schoolactiviteit (excursie, toets elders)", "present", True, staff,
-         False, False, "school"),
-        ("te_laat", "Te laat", "present", False, staff, False, True, "late"),
-        ("verwijderd", "Uit de les verwijderd", "present", False, staff, False, False, "removed"),
-        ("ongeoorloofd", "Ongeoorloofd afwezig", "absent", False, staff, False, False, "unexcused"),
-        ("onbekend", "Reden nog onbekend", "absent", False, staff, False, False, "unknown"),
-    ]
-    return [{**dict(zip(keys, row, strict=True)), "settable_by": list(row[4])} for row in rows]
-
-
-def create_default_absence_reasons(school: School) -> dict[str, AbsenceReason]:
-    """Create the default reasons for ``school`` (skipping codes it has) and return all by code."""
-    have = set(AbsenceReason.objects.filter(school=school).values_list("code", flat=True))
-    AbsenceReason.objects.bulk_create(
-        [
-            AbsenceReason(school=school, sort_order=10 * (i + 1), **values)
-            for i, values in enumerate(default_absence_reasons())
-            if values["code"] not in have
-        ]
-    )
-    return {r.code: r for r in AbsenceReason.objects.filter(school=school)}
 
 
 # --- helpers -----------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from aanwezig.audit.services import record_change
 from aanwezig.lib.dates import daterange, monday_of
-from aanwezig.schools.models import DayOff, DayOffKind, School, SchoolYear
+from aanwezig.schools.models import DayOff, DayOffKind, School, SchoolYear, Term
 
 DATA_FILE = Path(__file__).parent / "data" / "school_holidays.json"
 
@@ -105,8 +105,41 @@ def create_school_year(school: School, start_year: int, *, actor: Any = None) ->
             )
         )
     DayOff.objects.bulk_create(rows)
-    record_change(actor=actor, action="create", obj=year, changes={"days_off": len(rows)})
+    terms = Term.objects.bulk_create(default_terms(year, rows))
+    record_change(actor=actor, action="create", obj=year,
+                  changes={"days_off": len(rows), "terms": len(terms)})
     return year
+
+
+def _break_start(days_off: list[DayOff], *names: str) -> dt.date | None:
+    for day_off in days_off:
+        if day_off.kind == DayOffKind.HOLIDAY and day_off.name.lower() in names:
+            return day_off.start_date
+    return None
+
+
+def default_terms(year: SchoolYear, days_off: list[DayOff]) -> list[Term]:
+    """Return three unsaved terms (periodes) covering ``year`` without gaps.
+
+    Term 1 runs from the first day to the day before the Christmas break, term 2
+    to the day before the May break, term 3 to the last day. Without both breaks
+    (a year without shipped holidays) the year is cut into thirds.
+    """
+    christmas = _break_start(days_off, "kerstvakantie")
+    may = _break_start(days_off, "meivakantie")
+    if christmas and may and year.start_date < christmas < may <= year.end_date:
+        cuts = [christmas, may]
+    else:
+        third = (year.end_date - year.start_date).days // 3
+        cuts = [year.start_date + dt.timedelta(days=third),
+                year.start_date + dt.timedelta(days=2 * third)]
+    starts = [year.start_date, *cuts]
+    ends = [cut - dt.timedelta(days=1) for cut in cuts] + [year.end_date]
+    return [
+        Term(school_id=year.school_id, school_year=year, name=f"Periode {number}",
+             start_date=start, end_date=end)
+        for number, (start, end) in enumerate(zip(starts, ends, strict=True), start=1)
+    ]
 
 
 def school_year_on(school: School, day: dt.date) -> SchoolYear | None:

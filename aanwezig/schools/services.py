@@ -183,8 +183,8 @@ def save_generic(obj: models.Model, *, actor: Any, school: School | None) -> mod
 # --- schools -----------------------------------------------------------------------------------
 
 SCHOOL_SETTINGS = (
-    "name", "sector", "hour_unit", "default_lesson_minutes", "holiday_region", "timezone",
-    "phone", "email", "address",
+    "name", "sector", "hour_unit", "default_lesson_minutes", "late_absent_after_minutes",
+    "holiday_region", "timezone", "phone", "email", "address",
 )
 
 
@@ -200,7 +200,10 @@ def create_school(
     *, board: Board, name: str, brin: str, sector: str, holiday_region: str, actor: Any,
     vestiging: str = "00", **settings: Any,
 ) -> School:
-    """Create a school. The BRIN is upper-cased and must look like ``12AB``."""
+    """Create a school with the default absence reasons. The BRIN is upper-cased and must look
+    like ``12AB``."""
+    from aanwezig.attendance.defaults import create_default_absence_reasons
+
     school = School(
         board=board, name=name, brin=(brin or "").strip().upper(), vestiging=vestiging,
         sector=sector, holiday_region=holiday_region,
@@ -212,6 +215,7 @@ def create_school(
     validate(school, errors)
     school.save()
     audit_create(actor, school)
+    create_default_absence_reasons(school)
     return school
 
 
