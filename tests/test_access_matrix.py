@@ -62,7 +62,8 @@ class Case:
     """One URL filled with objects (``kwargs``), the method, and the expected status per persona.
 
     ``expect`` maps persona → status; personas not named get ``default``. A status of
-    302 means "redirect to ``redirect_to``" (the login page unless said otherwise).
+    302 means "redirect to ``redirect_to``" (the login page unless said otherwise): a URL
+    name, or a function of the world that returns the expected path.
     """
 
     label: str
@@ -71,7 +72,7 @@ class Case:
     default: int = NOT_FOUND
     anonymous: int = FOUND
     method: str = "get"
-    redirect_to: dict[str, str] = field(default_factory=dict)
+    redirect_to: dict[str, str | Callable[[Any], str]] = field(default_factory=dict)
 
     def status_for(self, persona: str) -> int:
         if persona == "anonymous":
@@ -88,6 +89,31 @@ def school(key: str) -> Callable[[Any], dict[str, int]]:
 
 def school_obj(key: str, obj: str) -> Callable[[Any], dict[str, int]]:
     return lambda w: {"school_id": getattr(w, f"school_{key}").pk, "pk": getattr(w, obj).pk}
+
+
+def page_of(name: str, key: str, obj: str | None = None) -> Callable[[Any], str]:
+    """The path a POST redirects back to: ``name`` for school ``key`` (and object ``obj``)."""
+    def path(w: Any) -> str:
+        args = [getattr(w, f"school_{key}").pk] + ([getattr(w, obj).pk] if obj else [])
+        return reverse(name, args=args)
+    return path
+
+
+def sick_report_of_sam(w: Any) -> dict[str, int]:
+    """An open sick report for Sam (made once per world), for the "report better" action."""
+    from aanwezig.attendance.defaults import create_default_absence_reasons
+    from aanwezig.attendance.models import AbsenceReport
+
+    if not hasattr(w, "sams_report"):
+        reasons = create_default_absence_reasons(w.school_a)
+        w.sams_report = AbsenceReport.objects.create(
+            school=w.school_a, student=w.child_a, reason=reasons["ziek"], start_date=TODAY,
+            source="office", created_at=dt.datetime(2026, 11, 18, 8, tzinfo=dt.UTC),
+        )
+    return {"school_id": w.school_a.pk, "pk": w.child_a.pk, "report_pk": w.sams_report.pk}
+
+
+A_WIDE = {"officer_a": OK, "admin_a": OK}
 
 
 MATRIX: dict[str, list[Case]] = {
@@ -143,6 +169,51 @@ MATRIX: dict[str, list[Case]] = {
         Case("B:1B", school_obj("b", "lesson_b"), {"teacher_b": OK}),
         Case("C", school_obj("c", "lesson_c")),
         Case("A with B's lesson", school_obj("a", "lesson_b")),
+        Case("A:1A save", school_obj("a", "lesson_a"),
+             {"teacher_a": FOUND, "officer_a": FOUND, "admin_a": FOUND}, method="post",
+             redirect_to=dict.fromkeys(["teacher_a", "officer_a", "admin_a"],
+                                       page_of("lesson", "a", "lesson_a"))),
+        Case("A:2B save", school_obj("a", "lesson_a2"),
+             {"mentor_a": FOUND, "officer_a": FOUND, "admin_a": FOUND}, method="post",
+             redirect_to=dict.fromkeys(["mentor_a", "officer_a", "admin_a"],
+                                       page_of("lesson", "a", "lesson_a2"))),
+        Case("B:1B save", school_obj("b", "lesson_b"), {"teacher_b": FOUND}, method="post",
+             redirect_to={"teacher_b": page_of("lesson", "b", "lesson_b")}),
+    ],
+    "missing_registers": [
+        Case("A", school("a"), A_WIDE),
+        Case("B", school("b")),
+        Case("C", school("c")),
+    ],
+    "desk": [
+        Case("A", school("a"), A_WIDE),
+        Case("B", school("b")),
+        Case("C", school("c")),
+    ],
+    "desk_call": [
+        Case("A:Sam", school_obj("a", "child_a"), {"officer_a": FOUND, "admin_a": FOUND},
+             method="post", redirect_to=dict.fromkeys(["officer_a", "admin_a"],
+                                                      page_of("desk", "a"))),
+        Case("C:Yusuf", school_obj("c", "adult"), method="post"),
+        Case("A with B's student", school_obj("a", "student_b"), method="post"),
+    ],
+    "sick_report": [
+        Case("A:Sam", school_obj("a", "child_a"), {"officer_a": FOUND, "admin_a": FOUND},
+             method="post", redirect_to=dict.fromkeys(["officer_a", "admin_a"],
+                                                      page_of("student", "a", "child_a"))),
+        Case("A:Daan (mentor's group)", school_obj("a", "other_a"),
+             dict.fromkeys(["mentor_a", "officer_a", "admin_a"], FOUND), method="post",
+             redirect_to=dict.fromkeys(["mentor_a", "officer_a", "admin_a"],
+                                       page_of("student", "a", "other_a"))),
+        Case("C:Yusuf", school_obj("c", "adult"), method="post"),
+        Case("B:Lotte", school_obj("b", "student_b"), method="post"),
+    ],
+    "report_better": [
+        Case("A:Sam's report", sick_report_of_sam, {"officer_a": FOUND, "admin_a": FOUND},
+             method="post", redirect_to=dict.fromkeys(["officer_a", "admin_a"],
+                                                      page_of("student", "a", "child_a"))),
+        Case("B with A's report", lambda w: {**sick_report_of_sam(w),
+                                             "school_id": w.school_b.pk}, method="post"),
     ],
     "child": [
         Case("Sam", lambda w: {"pk": w.child_a.pk}, {"parent_user": OK}),
@@ -215,9 +286,10 @@ def test_access_matrix(persona, world, client, frozen_today):
                 failures.append(f"{where}: {response.status_code}, expected {expected}")
                 continue
             if expected == FOUND:
-                target = reverse(case.redirect_to.get(persona, LOGIN))
+                spec = case.redirect_to.get(persona, LOGIN)
+                target = spec(world) if callable(spec) else reverse(spec)
                 location = response.headers["Location"]
-                if location.split("?")[0] != target:
+                if location.split("#")[0].split("?")[0] != target:
                     failures.append(f"{where}: redirects to {location}, expected {target}")
             body = response.content.decode()
             leaked = sorted(word for word in forbidden_words(persona) if word in body)

@@ -21,12 +21,25 @@ from django.db.models import (
     QuerySet,
     prefetch_related_objects,
 )
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aanwezig import access
+from aanwezig.attendance import queries as attendance_queries
+from aanwezig.attendance.models import (
+    AbsenceReason,
+    AbsenceReport,
+    MarkChange,
+    MarkSource,
+    MarkStatus,
+    ReasonCategory,
+    Registration,
+)
+from aanwezig.attendance.services import settable_keys
 from aanwezig.roster.models import (
     Group,
     GroupMentor,
+    Guardian,
     Lesson,
     LessonStatus,
     Membership,
@@ -99,12 +112,20 @@ def teacher_overview(user: Any, school: School, day: dt.date) -> dict[str, Any]:
         .order_by("name")[:START_LIST_LIMIT]
     )
     lessons = list(
-        access.lessons_for_user(user, school)
-        .filter(teacher=user, date=day)
+        lessons_with_register_state(
+            access.lessons_for_user(user, school).filter(teacher=user, date=day)
+        )
         .select_related("group")
         .order_by("start_time")[:START_LIST_LIMIT]
     )
-    return {"groups": groups, "lessons": lessons}
+    missing = attendance_queries.my_missing_registers(user, school, day)
+    now = timezone.localtime()
+    # Lessons of a later day are all "later"; of an earlier day none is.
+    if now.date() == day:
+        later_than = now.time()
+    else:
+        later_than = dt.time.max if now.date() < day else dt.time.min
+    return {"groups": groups, "lessons": lessons, "missing": missing, "now": later_than}
 
 
 def mentees(user: Any, school: School, day: dt.date) -> QuerySet[Student]:
@@ -308,3 +329,170 @@ def calendar_overview(school: School, year: Any, cal: Any) -> dict[str, Any]:
         "school_day_count": len(school_days),
         "school_week_count": len(cal.school_weeks()),
     }
+
+
+# --- registers, the desk and absence reports ------------------------------------------------------
+
+
+def settable_reasons(user: Any, school: School) -> list[AbsenceReason]:
+    """The school's active absence reasons the user's roles may set in a register or a call.
+
+    Lateness and removal from class are register choices of their own, so their
+    reasons are left out of the list.
+    """
+    kinds = settable_keys(user, school.pk) or set()
+    return [
+        reason
+        for reason in school.absence_reasons.filter(is_active=True).order_by("sort_order", "code")
+        if kinds & set(reason.settable_by or [])
+        and not reason.is_lateness
+        and reason.category != ReasonCategory.REMOVED
+    ]
+
+
+def reason_labels(school: School) -> dict[str, str]:
+    """The school's absence reason labels by code (for register history)."""
+    return dict(school.absence_reasons.values_list("code", "label"))
+
+
+def sick_reason(school: School) -> AbsenceReason | None:
+    """The reason a sick report by the office uses: the school's first active sickness reason."""
+    return (
+        school.absence_reasons.filter(is_active=True, category=ReasonCategory.SICK)
+        .order_by("sort_order", "code")
+        .first()
+    )
+
+
+def registration_of(lesson: Lesson) -> Registration | None:
+    """The lesson's taken register, or None while nobody has taken it."""
+    return Registration.objects.filter(lesson=lesson).select_related("taken_by").first()
+
+
+@dataclass
+class RegisterSummary:
+    """How a register adds up, presence first."""
+
+    present: int
+    absent: int
+    late: int
+    removed: int
+
+    @property
+    def total(self) -> int:
+        return self.present + self.absent + self.late + self.removed
+
+
+def register_summary(rows: list[Any]) -> RegisterSummary:
+    """Count a lesson's register rows: no mark is present; late and removed students were there."""
+    statuses = [row.mark.status if row.mark is not None else None for row in rows]
+    absent = statuses.count(MarkStatus.ABSENT)
+    late = statuses.count(MarkStatus.LATE)
+    removed = statuses.count(MarkStatus.REMOVED)
+    return RegisterSummary(len(rows) - absent - late - removed, absent, late, removed)
+
+
+def corrected_student_ids(history: list[MarkChange], registration: Registration | None) -> set[int]:
+    """Students whose mark changed after the register was first taken ("gewijzigd")."""
+    if registration is None:
+        return set()
+    return {
+        change.student_id
+        for change in history
+        if change.source in {MarkSource.REGISTER, MarkSource.OFFICE}
+        and change.changed_at > registration.taken_at
+    }
+
+
+def lessons_with_register_state(lessons: QuerySet[Lesson]) -> QuerySet[Lesson]:
+    """Annotate ``registered``: whether each lesson's register was taken."""
+    return lessons.annotate(
+        registered=Exists(Registration.objects.filter(lesson=OuterRef("pk")))
+    )
+
+
+def open_absence_reports(student: Student, today: dt.date) -> list[AbsenceReport]:
+    """The student's absence reports that are open or still running on ``today``."""
+    return list(
+        student.absence_reports.filter(withdrawn=False)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("reason", "created_by")
+        .order_by("start_date")[:20]
+    )
+
+
+def contactable_guardian(student: Student, guardian_id: int | None, day: dt.date) -> Guardian | None:
+    """The student's guardian ``guardian_id`` if the school may contact them about ``day``."""
+    if guardian_id is None:
+        return None
+    link = (
+        student.guardian_links.filter(guardian_id=guardian_id)
+        .select_related("guardian", "student")
+        .first()
+    )
+    return link.guardian if link is not None and link.may_contact_on(day) else None
+
+
+#: How each day of the attendance calendar is shown: a symbol next to the colour, and a word.
+CALENDAR_STATES: dict[str, tuple[str, Any]] = {
+    "present": ("✓", _("present")),
+    "partly": ("◐", _("partly present")),
+    "late": ("▲", _("late")),
+    "absent_excused": ("○", _("absent with a valid reason")),
+    "absent_unexcused": ("✕", _("absent without a valid reason")),
+    "none": ("·", _("no lessons")),
+    "holiday": ("–", _("holiday or day off")),
+    "future": ("", _("still to come")),
+}
+
+
+@dataclass
+class CalendarDay:
+    day: dt.date | None
+    state: str  # a CALENDAR_STATES key, "weekend", or "" for a date that does not exist
+
+    @property
+    def symbol(self) -> str:
+        return CALENDAR_STATES.get(self.state, ("", ""))[0]
+
+    @property
+    def label(self) -> Any:
+        return CALENDAR_STATES.get(self.state, ("", ""))[1]
+
+
+@dataclass
+class CalendarMonth:
+    first: dt.date
+    days: list[CalendarDay]
+
+
+def calendar_months(calendar: dict[dt.date, str]) -> list[CalendarMonth]:
+    """Lay the per-day attendance out as months × days 1–31 for an accessible grid.
+
+    Weekends and other days missing from ``calendar`` are shown blank, and the
+    31 columns stay aligned by padding short months with empty cells.
+    """
+    if not calendar:
+        return []
+    first, last = min(calendar), max(calendar)
+    months: list[CalendarMonth] = []
+    month = first.replace(day=1)
+    while month <= last:
+        days: list[CalendarDay] = []
+        for number in range(1, 32):
+            try:
+                day = month.replace(day=number)
+            except ValueError:
+                days.append(CalendarDay(None, ""))
+                continue
+            state = calendar.get(day)
+            if state is None:
+                state = "weekend" if day.weekday() >= 5 else "none"
+            days.append(CalendarDay(day, state))
+        months.append(CalendarMonth(month, days))
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def calendar_legend() -> list[tuple[str, str, Any]]:
+    return [(state, symbol, label) for state, (symbol, label) in CALENDAR_STATES.items()]

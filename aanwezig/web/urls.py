@@ -14,6 +14,13 @@ urlpatterns = [
     path("s/<int:school_id>/groepen/<int:pk>/", views.group, name="group"),
     path("s/<int:school_id>/leerlingen/<int:pk>/", views.student, name="student"),
     path("s/<int:school_id>/lessen/<int:pk>/", views.lesson, name="lesson"),
+    path("s/<int:school_id>/leerlingen/<int:pk>/ziekmelding/", views.sick_report,
+         name="sick_report"),
+    path("s/<int:school_id>/leerlingen/<int:pk>/ziekmelding/<int:report_pk>/beter/",
+         views.report_better, name="report_better"),
+    path("s/<int:school_id>/registraties/", views.missing_registers, name="missing_registers"),
+    path("s/<int:school_id>/verzuimbalie/", views.desk, name="desk"),
+    path("s/<int:school_id>/verzuimbalie/bellen/<int:pk>/", views.desk_call, name="desk_call"),
     path("s/<int:school_id>/kalender/", views.calendar, name="calendar"),
     path("kind/<int:pk>/", views.child, name="child"),
 ]
