@@ -83,7 +83,8 @@ gettext:
 
 bench: install compiled-messages
 	@mkdir -p var && rm -f var/bench.json
-	@status=0; for script in bench/*.py; do \
+	@# The seed comes first: the other benchmarks read the 40k database it leaves behind.
+	@status=0; for script in bench/seed_demo_40k.py $$(ls bench/*.py | grep -v seed_demo_40k); do \
 		case "$$(basename "$$script")" in _*) continue;; esac; \
 		echo "--- $$script"; $(PY) "$$script" || status=1; \
 	done; \
