@@ -118,14 +118,23 @@ def groups_for_user(user: Any, school: School, day: dt.date | None = None) -> Qu
     if Role.MENTOR in roles or Role.TEACHER in roles:
         q |= Q(pk__in=GroupMentor.objects.filter(school=school, user=user).values("group_id"))
     if Role.TEACHER in roles:
-        taught = list(
+        q |= Q(pk__in=_taught_group_ids(user, school, day))
+    return base.filter(q)
+
+
+def _taught_group_ids(user: Any, school: School, day: dt.date) -> list[int]:
+    """Groups the teacher has on the timetable in the school year of ``day`` (cached on the
+    user object, which lives for one request, like the roles)."""
+    cache: dict[tuple[int, dt.date], list[int]] = user.__dict__.setdefault("_taught_cache", {})
+    key = (school.pk, day)
+    if key not in cache:
+        cache[key] = list(
             TimetableEntry.objects.filter(
                 school=school, teacher=user,
                 school_year__start_date__lte=day, school_year__end_date__gte=day,
             ).values_list("group_id", flat=True).distinct()
         )
-        q |= Q(pk__in=taught)
-    return base.filter(q)
+    return cache[key]
 
 
 def get_group_for_user(user: Any, school: School, pk: int) -> Group:

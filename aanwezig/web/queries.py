@@ -392,16 +392,19 @@ def register_summary(rows: list[Any]) -> RegisterSummary:
     return RegisterSummary(len(rows) - absent - late - removed, absent, late, removed)
 
 
-def corrected_student_ids(history: list[MarkChange], registration: Registration | None) -> set[int]:
-    """Students whose mark changed after the register was first taken ("gewijzigd")."""
+def corrected_student_ids(lesson: Lesson, registration: Registration | None) -> set[int]:
+    """Students whose mark changed after the register was first taken ("gewijzigd").
+
+    Reads only student ids, so that pages which do not show the history need not load it."""
     if registration is None:
         return set()
-    return {
-        change.student_id
-        for change in history
-        if change.source in {MarkSource.REGISTER, MarkSource.OFFICE}
-        and change.changed_at > registration.taken_at
-    }
+    return set(
+        MarkChange.objects.filter(
+            lesson_id=lesson.pk,
+            source__in=[MarkSource.REGISTER, MarkSource.OFFICE],
+            changed_at__gt=registration.taken_at,
+        ).values_list("student_id", flat=True)
+    )
 
 
 def lessons_with_register_state(lessons: QuerySet[Lesson]) -> QuerySet[Lesson]:

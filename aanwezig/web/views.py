@@ -205,6 +205,7 @@ def lesson(request: HttpRequest, school: School, pk: int) -> HttpResponse:
     locked and their rows are not sent to the service.
     """
     the_lesson = access.get_lesson_for_user(request.user, school, pk)
+    the_lesson.school = school  # already loaded: spares the services a query
     today = timezone.localdate()
     may_record = (
         access.may_take_register(request.user, the_lesson)
@@ -236,7 +237,9 @@ def lesson(request: HttpRequest, school: School, pk: int) -> HttpResponse:
                 messages.success(request, saved)
                 return redirect("lesson", school.pk, the_lesson.pk)
     registration = queries.registration_of(the_lesson)
-    history = attendance_queries.lesson_history(the_lesson)
+    # The full history is shown to school-wide roles only; others need just the "changed" flags.
+    show_history = access.is_school_wide(request.user, school)
+    history = attendance_queries.lesson_history(the_lesson) if show_history else []
     members = [row.student for row in rows]
     context = _school_context(
         request,
@@ -249,8 +252,8 @@ def lesson(request: HttpRequest, school: School, pk: int) -> HttpResponse:
         may_record=may_record,
         registration=registration,
         summary=queries.register_summary(rows),
-        corrected=queries.corrected_student_ids(history, registration),
-        history=history if access.is_school_wide(request.user, school) else None,
+        corrected=queries.corrected_student_ids(the_lesson, registration),
+        history=history if show_history else None,
         reason_labels=queries.reason_labels(school),
         errors=errors,
         saved=saved,
