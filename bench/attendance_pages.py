@@ -1,6 +1,6 @@
 """Benchmark the daily attendance pages on the 40k demo board (server time, full requests).
 
-Figures (medians of repeated requests through Django's test client, logged in):
+Figures (medians of 18 requests after 2 warm-up requests, through Django's test client, logged in):
 
 * ``register_save_30`` — a teacher saves a 30-student lesson register (htmx POST), target 30 ms;
 * ``day_overview_2000`` — the attendance desk's day overview of a 2,000-student school, 200 ms;
