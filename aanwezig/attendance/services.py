@@ -669,7 +669,9 @@ def log_call(student: Student, *, day: dt.date, outcome: str, actor: Any,
     When the parent or carer was reached and gave a reason, the reason becomes
     the student's absence reason with the guardian as its source: an open sick
     report from ``day`` for sickness, otherwise a report for that day only. The
-    day's register marks turn into that reason and are locked.
+    day's register marks turn into that reason and are locked. For a student of
+    18 or older the desk may call the student: without a guardian, the student
+    is the source.
     """
     _check_absence_right(actor, student)
     errors: list[ValidationError] = []
@@ -701,7 +703,7 @@ def log_call(student: Student, *, day: dt.date, outcome: str, actor: Any,
             errors.append(ValidationError(
                 _("A reason can only be recorded when the call reached someone."),
                 code="reason_without_contact"))
-        elif guardian is None:
+        elif guardian is None and not student.is_adult_on(day):
             errors.append(ValidationError(_("Choose who gave the reason."),
                                           code="reason_without_guardian"))
     if errors:
@@ -716,7 +718,8 @@ def log_call(student: Student, *, day: dt.date, outcome: str, actor: Any,
         sick = reason.category == ReasonCategory.SICK
         create_absence_report(
             student, reason_code=reason.code, start_date=day, end_date=None if sick else day,
-            source=ReportSource.GUARDIAN, guardian=guardian, actor=actor,
+            source=ReportSource.GUARDIAN if guardian is not None else ReportSource.STUDENT,
+            guardian=guardian, actor=actor,
         )
     return call
 

@@ -111,3 +111,20 @@ def test_the_desk_day_query_count_does_not_grow_with_students(
         day = desk_day(world.school_a, TODAY)
     assert len(day.unexplained) == 15
     assert all(len(u.guardians) == 1 for u in day.unexplained)
+
+
+def test_an_adult_student_reached_themself_is_the_source_of_the_reason(world):
+    from aanwezig.attendance.defaults import create_default_absence_reasons
+
+    create_default_absence_reasons(world.school_c)
+    officer_c = f.make_staff(world.school_c, "attendance_officer")
+    log_call(world.adult, day=TODAY, outcome="reached", reason_code="ziek", actor=officer_c)
+    report = AbsenceReport.objects.get(student=world.adult)
+    assert (report.source, report.guardian) == ("student", None)
+
+
+def test_a_minors_reason_needs_the_guardian_who_gave_it(world, reasons):
+    with pytest.raises(ValidationError, match="Choose who gave the reason"):
+        log_call(world.child_a, day=TODAY, outcome="reached", reason_code="ziek",
+                 actor=world.officer_a)
+    assert not CallLog.objects.exists()

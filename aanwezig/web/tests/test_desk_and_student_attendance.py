@@ -89,6 +89,9 @@ def test_an_adult_without_consent_shows_no_parent(as_user, world):
     body = response.content.decode()
     assert "Ayse" not in body
     assert "18+: neem contact op met de student zelf" in body
+    # The desk can record a reason the adult student gives themself.
+    assert "Yusuf Demir (de student zelf)" in body
+    assert 'name="reason_code"' in body
 
 
 def test_the_desk_is_only_for_school_wide_roles(as_user, world, reasons):
