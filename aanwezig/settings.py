@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "aanwezig.roster",
     "aanwezig.attendance",
     "aanwezig.audit",
+    "aanwezig.notifications",
     "aanwezig.web",
     "aanwezig.demo",
 ]
@@ -149,6 +150,13 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "aanwezig <noreply@localhost>")
+#: Where parents' e-mail replies go (an inbox the reply import reads); empty: the school's e-mail.
+REPLY_TO_EMAIL = env_str("REPLY_TO_EMAIL", "")
+
+#: The SMS provider: an HTTP endpoint that takes JSON {"to", "text", "sender"} with a bearer key.
+SMS_API_URL = env_str("SMS_API_URL", "")
+SMS_API_KEY = env_str("SMS_API_KEY", "")
+SMS_SENDER = env_str("SMS_SENDER", "aanwezig")
 
 LOGGING = {
     "version": 1,

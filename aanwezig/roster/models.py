@@ -201,6 +201,10 @@ class Guardian(models.Model):
         _("preferred channel"), max_length=8, choices=Channel.choices, default=Channel.EMAIL
     )
     external_key = models.CharField(_("external key"), max_length=100, blank=True)
+    monthly_overview = models.BooleanField(
+        _("receives the monthly attendance overview"), default=True,
+        help_text=_("On for everyone unless the parent turns it off."),
+    )
 
     class Meta:
         verbose_name = _("parent or carer")
