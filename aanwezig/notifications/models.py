@@ -58,6 +58,10 @@ class Message(models.Model):
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
     sender_name = models.CharField(_("sender"), max_length=200, blank=True)
+    urgent = models.BooleanField(
+        _("urgent"), default=False,
+        help_text=_("Urgent messages do not count towards the weekly limit per family."),
+    )
     about_date = models.DateField(_("about the day"), null=True, blank=True)
     dedupe_key = models.CharField(_("deduplication key"), max_length=200)
     status = models.CharField(
@@ -87,6 +91,8 @@ class Message(models.Model):
             models.Index(fields=["school", "created_at"]),
             models.Index(fields=["student", "created_at"]),
             models.Index(fields=["guardian", "created_at"]),
+            # Deduplication looks a key up across channels.
+            models.Index(fields=["school", "dedupe_key"]),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,1 @@
+"""The parent portal inbox: the Message row itself is what the portal shows."""

@@ -1,0 +1,1 @@
+"""Text messages through an HTTP provider."""

@@ -1,0 +1,47 @@
+"""Text messages: POST JSON to the provider's endpoint with a bearer key."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+
+from aanwezig.notifications.channels.base import DeliveryError, Transport
+from aanwezig.notifications.models import Message
+
+TIMEOUT_SECONDS = 10
+#: The provider refuses the number itself: retrying cannot help.
+PERMANENT_STATUSES = {400, 404, 422}
+
+
+class SmsTransport(Transport):
+    channel = "sms"
+
+    def send(self, message: Message) -> None:
+        url = settings.SMS_API_URL
+        if not url:
+            raise DeliveryError("SMS_API_URL is not set", permanent=False)
+        payload = {"to": message.address, "text": message.body_text, "sender": settings.SMS_SENDER}
+        request = urllib.request.Request(  # noqa: S310 (the URL comes from settings)
+            url,
+            data=json.dumps(payload).encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+                "Authorization": f"Bearer {settings.SMS_API_KEY}",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+                response.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read(300).decode("utf-8", "replace")
+            raise DeliveryError(
+                f"SMS provider answered {exc.code}: {detail}",
+                permanent=exc.code in PERMANENT_STATUSES,
+            ) from exc
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise DeliveryError(f"SMS provider unreachable: {exc}", permanent=False) from exc
