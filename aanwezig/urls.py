@@ -6,4 +6,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("", include("aanwezig.web.urls")),
+    path("", include("aanwezig.notifications.urls")),
 ]

@@ -113,6 +113,24 @@ def sick_report_of_sam(w: Any) -> dict[str, int]:
     return {"school_id": w.school_a.pk, "pk": w.child_a.pk, "report_pk": w.sams_report.pk}
 
 
+def reply_to_sams_message(w: Any) -> dict[str, int]:
+    """A parent's reply about Sam (made once per world), for the "handled" action."""
+    from aanwezig.notifications.models import Message, Reply
+
+    if not hasattr(w, "sams_reply"):
+        now = dt.datetime(2026, 11, 18, 9, tzinfo=dt.UTC)
+        message = Message.objects.create(
+            school=w.school_a, event="unexplained_absence", channel="email", student=w.child_a,
+            recipient_kind="guardian", guardian=w.parent, address="ouder@example.test",
+            language="nl", subject="We missen Sam vandaag", body_text="...",
+            dedupe_key="matrix", next_attempt_at=now, created_at=now,
+        )
+        w.sams_reply = Reply.objects.create(school=w.school_a, message=message,
+                                            student=w.child_a, guardian=w.parent,
+                                            body="Sam is ziek.", received_at=now)
+    return {"school_id": w.school_a.pk, "pk": w.sams_reply.pk}
+
+
 A_WIDE = {"officer_a": OK, "admin_a": OK}
 
 
@@ -214,6 +232,38 @@ MATRIX: dict[str, list[Case]] = {
                                                       page_of("student", "a", "child_a"))),
         Case("B with A's report", lambda w: {**sick_report_of_sam(w),
                                              "school_id": w.school_b.pk}, method="post"),
+    ],
+    "student_messages": [
+        Case("A:Sam", school_obj("a", "child_a"), A_WIDE),
+        Case("A:Daan", school_obj("a", "other_a"), A_WIDE),
+        Case("B:Lotte", school_obj("b", "student_b")),
+        Case("A with B's student", school_obj("a", "student_b")),
+    ],
+    "guardian_messages": [
+        Case("A:Sam's parent", school_obj("a", "parent"), A_WIDE),
+        Case("A:Yusuf's parent (school C)", school_obj("a", "adult_parent")),
+        Case("B with A's parent", school_obj("b", "parent")),
+    ],
+    "reach": [
+        Case("A", school("a"), A_WIDE),
+        Case("B", school("b")),
+        Case("C", school("c")),
+    ],
+    "message_preview": [
+        Case("A", school("a"), A_WIDE),
+        Case("B", school("b")),
+        Case("A save", school("a"), {"admin_a": FOUND}, method="post",
+             redirect_to={"admin_a": page_of("message_preview", "a")}),
+        Case("B save", school("b"), method="post"),
+    ],
+    "reply_handled": [
+        Case("A:Sam's reply", reply_to_sams_message, {"officer_a": FOUND, "admin_a": FOUND},
+             method="post", redirect_to=dict.fromkeys(["officer_a", "admin_a"],
+                                                      lambda w: reverse(
+                                                          "student_messages",
+                                                          args=[w.school_a.pk, w.child_a.pk]))),
+        Case("B with A's reply", lambda w: {**reply_to_sams_message(w),
+                                            "school_id": w.school_b.pk}, method="post"),
     ],
     "child": [
         Case("Sam", lambda w: {"pk": w.child_a.pk}, {"parent_user": OK}),

@@ -426,6 +426,12 @@ def record_register(lesson: Lesson, *, actor: Any, entries: Iterable[MarkInput])
             writer.put(lesson, student_id, mark, wanted.get(student_id), change_source=source)
     counts = writer.flush()
     registration = touch_registration(lesson, actor=actor, now=now)
+    # Imported here: notifications builds on attendance, not the other way round.
+    from aanwezig.notifications.events import after_register
+
+    after_register(lesson, [sid for sid, w in wanted.items() if w is not None
+                            and w.status == MarkStatus.ABSENT
+                            and codes.get(w.reason_id or 0, UNKNOWN_REASON) == UNKNOWN_REASON])
     record_change(actor=actor, action="record_register", obj=registration,
                   changes={"lesson": lesson.pk, "created": counts.created,
                            "updated": counts.updated, "removed": counts.removed})

@@ -1,0 +1,326 @@
+"""The wording of every message: default texts per event and language, the school's own texts,
+and the facts that fill them.
+
+A text is a plain file ``templates/notifications/<event>/<language>.txt``: the subject on
+the first line, the body below. ``<language>.sms.txt`` is the short text for a text message
+(no subject) and ``<language>.student.txt`` the version for an adult student who gets the
+message themself. Placeholders are single braces with a Dutch name, ``{roepnaam}``, so that
+a school can edit its own text without learning a template language (see
+``docs/messages.md``). The HTML part is made from the text, so both always say the same.
+
+The texts follow the research on messages to parents (``docs`` domain §5): lead with
+presence, a named sender, say what happens next and what the parent can do, invite a
+reply, never threaten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template import TemplateDoesNotExist, loader
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aanwezig.audit.services import record_change
+from aanwezig.lib.phone import display as display_phone
+from aanwezig.notifications.models import Event, SchoolTemplate
+from aanwezig.roster.models import GroupMentor, Language, Membership, Student, active_membership_q
+from aanwezig.schools.models import School
+
+EVENTS: list[str] = list(Event.values)
+LANGUAGES: list[str] = list(Language.values)
+DEFAULT_LANGUAGE = "nl"
+RTL_LANGUAGES = frozenset({"ar"})
+#: A text message longer than two SMS parts is cut; the default texts stay well below.
+SMS_MAX = 320
+#: Audiences with their own text files; a school's own text replaces only the parents' text.
+PARENT, STUDENT, STAFF = "parent", "student", "staff"
+
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+#: Every placeholder a text may use, with what it means (shown on the preview page).
+PLACEHOLDERS: dict[str, Any] = {
+    "ouder": gettext_lazy("the parent's name (or the student's, for an adult student)"),
+    "naam": gettext_lazy("the recipient's name"),
+    "roepnaam": gettext_lazy("the student's first name as used (roepnaam)"),
+    "leerling": gettext_lazy("the student's full name"),
+    "school": gettext_lazy("the school's name"),
+    "telefoon": gettext_lazy("the school's phone number"),
+    "afzender": gettext_lazy("who signs: the mentor, or the attendance desk"),
+    "contactpersoon": gettext_lazy("whom to contact: the mentor, or the attendance desk"),
+    "tijd": gettext_lazy("start of the first missed lesson (unexplained absence)"),
+    "datum": gettext_lazy("the day the message is about"),
+    "aanwezig": gettext_lazy("lessons present"),
+    "lessen": gettext_lazy("lessons counted"),
+    "gemist": gettext_lazy("lessons missed"),
+    "registraties": gettext_lazy("the lessons without a register (register reminder)"),
+}
+
+#: Phrases that depend on the language: how the mentor and the desk are named.
+PHRASES: dict[str, dict[str, str]] = {
+    "nl": {
+        "desk_sender": "De verzuimbalie",
+        "desk_contact": "de verzuimbalie van {school}",
+        "mentor_sender": "{mentor}, mentor van {roepnaam}",
+        "mentor_contact": "{mentor}, de mentor van {roepnaam}",
+        "no_phone": "de school",
+    },
+    "en": {
+        "desk_sender": "The attendance desk",
+        "desk_contact": "the attendance desk of {school}",
+        "mentor_sender": "{mentor}, mentor of {roepnaam}",
+        "mentor_contact": "{mentor}, the mentor of {roepnaam}",
+        "no_phone": "the school",
+    },
+    "tr": {
+        "desk_sender": "Devamsızlık bürosu",
+        "desk_contact": "{school} devamsızlık bürosu",
+        "mentor_sender": "{mentor} (rehber öğretmen)",
+        "mentor_contact": "rehber öğretmen {mentor}",
+        "no_phone": "okul",
+    },
+    "ar": {
+        "desk_sender": "مكتب الحضور",
+        "desk_contact": "مكتب الحضور في {school}",
+        "mentor_sender": "{mentor} (المرشد الدراسي)",
+        "mentor_contact": "المرشد الدراسي {mentor}",
+        "no_phone": "المدرسة",
+    },
+    "pl": {
+        "desk_sender": "Sekretariat szkoły",
+        "desk_contact": "sekretariatem szkoły ({school})",
+        "mentor_sender": "{mentor} (wychowawca)",
+        "mentor_contact": "wychowawcą ({mentor})",
+        "no_phone": "szkoła",
+    },
+    "uk": {
+        "desk_sender": "Адміністрація школи",
+        "desk_contact": "адміністрації школи ({school})",
+        "mentor_sender": "{mentor} (класний керівник)",
+        "mentor_contact": "класного керівника ({mentor})",
+        "no_phone": "школа",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    subject: str
+    body: str
+
+
+def normal_language(language: str) -> str:
+    return language if language in PHRASES else DEFAULT_LANGUAGE
+
+
+def fill(text: str, context: dict[str, Any]) -> str:
+    """Replace ``{name}`` placeholders with the context's values; unknown names stay visible
+    (the preview shows them, and the tests look for them)."""
+    def value(match: re.Match[str]) -> str:
+        key = match.group(1)
+        return str(context[key]) if key in context else match.group(0)
+
+    return PLACEHOLDER.sub(value, text)
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    """Placeholders in ``text`` that no message fills (for checking a school's own text)."""
+    return sorted({name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+
+
+def _source(name: str) -> str | None:
+    try:
+        return str(loader.get_template(name).template.source)  # type: ignore[attr-defined]
+    except TemplateDoesNotExist:
+        return None
+
+
+def split_subject(source: str) -> Text:
+    subject, _, body = source.partition("\n")
+    return Text(subject=subject.strip(), body=body.strip("\n"))
+
+
+def default_text(event: str, language: str, *, audience: str = PARENT, sms: bool = False) -> Text:
+    """The text that ships with the product, falling back to Dutch and to the parents' e-mail."""
+    language = normal_language(language)
+    names = []
+    if audience == STUDENT:
+        names += [f"notifications/{event}/{language}.student.txt",
+                  f"notifications/{event}/{DEFAULT_LANGUAGE}.student.txt"]
+    if sms:
+        names.insert(0, f"notifications/{event}/{language}.sms.txt")
+    names += [f"notifications/{event}/{language}.txt",
+              f"notifications/{event}/{DEFAULT_LANGUAGE}.txt"]
+    for name in names:
+        source = _source(name)
+        if source is not None:
+            if name.endswith(".sms.txt"):
+                return Text(subject="", body=source.strip())
+            return split_subject(source)
+    raise TemplateDoesNotExist(f"notifications/{event}/{language}.txt")
+
+
+def school_text(school: School, event: str, language: str) -> Text | None:
+    own = SchoolTemplate.objects.filter(school=school, event=event, language=language).first()
+    return Text(subject=own.subject, body=own.body) if own is not None else None
+
+
+def to_html(subject: str, text: str, language: str) -> str:
+    """The HTML part: the same text in paragraphs, lists kept, right to left for Arabic."""
+    blocks: list[dict[str, Any]] = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.rstrip() for line in chunk.splitlines() if line.strip()]
+        items = [line[2:] for line in lines if line.startswith("- ")]
+        head = [line for line in lines if not line.startswith("- ")]
+        if items and all(line.startswith("- ") for line in lines[len(lines) - len(items):]):
+            blocks.append({"lines": head, "items": items})
+        else:
+            blocks.append({"lines": lines, "items": []})
+    return render_to_string("notifications/email.html", {
+        "subject": subject, "blocks": blocks, "language": language,
+        "direction": "rtl" if language in RTL_LANGUAGES else "ltr",
+    })
+
+
+def render_message(event: str, language: str, context: dict[str, Any], school: School, *,
+                   audience: str = PARENT, sms: bool = False,
+                   own: Text | None = None) -> tuple[str, str, str]:
+    """Return (subject, text, html) for ``event`` in ``language`` with ``context`` filled in.
+
+    The school's own text (``SchoolTemplate``) replaces the default for parents' e-mail;
+    ``own`` previews a text that is not saved yet. Text messages always use the short
+    default and are cut at ``SMS_MAX`` characters.
+    """
+    language = normal_language(language)
+    text = None
+    if audience == PARENT and not sms:
+        text = own or school_text(school, event, language)
+    text = text or default_text(event, language, audience=audience, sms=sms)
+    context = {**context, **phrases(language, context)}
+    subject = fill(text.subject, context)
+    body = fill(text.body, context)
+    if sms:
+        body = " ".join(body.split())[:SMS_MAX]
+        return "", body, ""
+    return subject, body, to_html(subject, body, language)
+
+
+def phrases(language: str, context: dict[str, Any]) -> dict[str, str]:
+    """``afzender`` and ``contactpersoon`` in ``language``: the mentor when known, else the desk."""
+    words = PHRASES[normal_language(language)]
+    if context.get("mentor"):
+        return {"afzender": fill(words["mentor_sender"], context),
+                "contactpersoon": fill(words["mentor_contact"], context)}
+    return {"afzender": words["desk_sender"], "contactpersoon": fill(words["desk_contact"], context)}
+
+
+# --- the facts that fill a text ----------------------------------------------------------------
+
+def mentor_of(student: Student, day: dt.date) -> Any:
+    """The first mentor of a group the student is in on ``day``, or None."""
+    groups = Membership.objects.filter(active_membership_q(day), student=student).values("group_id")
+    link = (GroupMentor.objects.filter(group_id__in=groups).select_related("user")
+            .order_by("group__name", "pk").first())
+    return link.user if link is not None else None
+
+
+def format_date(day: dt.date) -> str:
+    return f"{day.day}-{day.month}-{day.year}"
+
+
+def school_context(school: School, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    phone = display_phone(school.phone) if school.phone else PHRASES[normal_language(language)]["no_phone"]
+    return {"school": school.name, "telefoon": phone}
+
+
+def student_context(student: Student, day: dt.date, *, language: str = DEFAULT_LANGUAGE,
+                    greeting: str = "", mentor: Any = None) -> dict[str, Any]:
+    """The facts about a student that every parent message may use.
+
+    ``greeting`` is the recipient's name (the parent, or the student themself);
+    ``mentor`` may be passed when already known, to spare a query per recipient.
+    """
+    if mentor is None:
+        mentor = mentor_of(student, day)
+    mentor_name = (mentor.get_full_name() or mentor.username) if mentor else ""
+    return {
+        **school_context(student.school, language),
+        "roepnaam": student.given_name,
+        "leerling": student.full_name,
+        "ouder": greeting or student.given_name,
+        "naam": greeting or student.given_name,
+        "mentor": mentor_name,
+        "datum": format_date(day),
+    }
+
+
+def sample_context(event: str, student: Student, day: dt.date, language: str) -> dict[str, Any]:
+    """Context for previewing ``event`` with a real student and plausible figures."""
+    link = student.guardian_links.select_related("guardian").order_by("pk").first()
+    greeting = link.guardian.full_name if link is not None else student.given_name
+    context = student_context(student, day, language=language, greeting=greeting)
+    context.update(tijd="08:30", aanwezig=96, lessen=100, gemist=4,
+                   registraties="- 08:30 1A Nederlands")
+    if event == Event.COMPLIMENT:
+        context.update(aanwezig=78, lessen=80, gemist=2)
+    if event == Event.REGISTER_REMINDER:
+        context.update(naam="Dirk Docent", ouder="Dirk Docent", mentor="")
+    return context
+
+
+# --- the school's own texts (writes) -----------------------------------------------------------
+
+def _check_text_right(actor: Any, school: School) -> None:
+    from aanwezig.notifications.queries import may_edit_texts
+    from aanwezig.schools.services import deny
+
+    if actor is not None and not may_edit_texts(actor, school):
+        raise deny()
+
+
+@transaction.atomic
+def save_school_text(school: School, *, event: str, language: str, subject: str, body: str,
+                     actor: Any) -> SchoolTemplate:
+    """Store the school's own wording of ``event`` in ``language`` (replacing the default)."""
+    _check_text_right(actor, school)
+    errors: list[ValidationError] = []
+    if event not in EVENTS or language not in LANGUAGES:
+        errors.append(ValidationError(_("Choose a message and a language."), code="unknown_text"))
+    if not subject.strip() or not body.strip():
+        errors.append(ValidationError(_("Write a subject and a text."), code="empty_text"))
+    unknown = unknown_placeholders(subject + "\n" + body)
+    if unknown:
+        errors.append(ValidationError(
+            _("Unknown placeholders: %(names)s."), code="unknown_placeholder",
+            params={"names": ", ".join("{" + name + "}" for name in unknown)}))
+    if errors:
+        raise ValidationError(errors)
+    own, created = SchoolTemplate.objects.update_or_create(
+        school=school, event=event, language=language,
+        defaults={"subject": subject.strip()[:200], "body": body.strip().replace("\r\n", "\n"),
+                  "updated_at": timezone.now(),
+                  "updated_by": actor if getattr(actor, "is_authenticated", False) else None},
+    )
+    record_change(actor=actor, action="create" if created else "update", obj=own,
+                  changes={"event": event, "language": language})
+    return own
+
+
+@transaction.atomic
+def reset_school_text(school: School, *, event: str, language: str, actor: Any) -> bool:
+    """Go back to the default text; False when the school had no text of its own."""
+    _check_text_right(actor, school)
+    own = SchoolTemplate.objects.filter(school=school, event=event, language=language).first()
+    if own is None:
+        return False
+    record_change(actor=actor, action="delete", obj=own,
+                  changes={"event": event, "language": language})
+    own.delete()
+    return True
