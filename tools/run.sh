@@ -12,6 +12,8 @@ export DEBUG=${DEBUG:-1}
 # The server listens on every interface, so accept any host name in this demo.
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-*}
 export PYTHONUNBUFFERED=1
+# The demo has no mail server: e-mails to parents are written to var/mail/ to read.
+export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
 
 pids=()
 
@@ -47,6 +49,14 @@ mkdir -p var
 pids+=($!)
 "$PY" manage.py db_worker --no-reload &
 pids+=($!)
+# What cron does in production: queue messages for unexplained absences after the grace
+# period and register reminders, and deliver what is due (retries included).
+(while true; do
+    "$PY" manage.py run_notifications -v0 || true
+    "$PY" manage.py deliver_messages -v0 || true
+    sleep 60
+done) &
+pids+=($!)
 
 # Wait until the web server accepts connections (or has died).
 for _ in $(seq 100); do
@@ -60,6 +70,7 @@ if kill -0 "${pids[0]}" 2>/dev/null; then
     echo
     "$PY" manage.py demo_logins --url "$url" || echo "aanwezig is running at $url"
     echo
+    echo "E-mails to parents are written to var/mail/."
     echo "Press Ctrl-C to stop the web server and the task worker."
 fi
 

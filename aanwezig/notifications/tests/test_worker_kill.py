@@ -85,8 +85,9 @@ def _rows(db: Path, sql: str) -> list[tuple]:
 def test_worker_kill_delivers_every_message_exactly_once(tmp_path):
     db = tmp_path / "outbox.sqlite3"
     port = free_port()
+    # The worker runs against its own SQLite file, whatever database the suite runs on.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
         "SQLITE_PATH": str(db),
         "AANWEZIG_VAR_DIR": str(tmp_path),
         "EMAIL_HOST": "127.0.0.1",
