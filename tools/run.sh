@@ -51,10 +51,13 @@ pids+=($!)
 pids+=($!)
 # What cron does in production: queue messages for unexplained absences after the grace
 # period and register reminders, and deliver what is due (retries included).
-(while true; do
+# The loop waits on its sleep, so that stopping the loop stops the sleep too.
+(trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+ while true; do
     "$PY" manage.py run_notifications -v0 || true
     "$PY" manage.py deliver_messages -v0 || true
-    sleep 60
+    sleep 60 & nap=$!
+    wait "$nap"
 done) &
 pids+=($!)
 
@@ -79,6 +82,6 @@ set +e
 wait -n "${pids[@]}"
 status=$?
 set -e
-echo "A process stopped (exit code $status); stopping the other one." >&2
+echo "A process stopped (exit code $status); stopping the others." >&2
 stop
 exit "$status"
