@@ -102,11 +102,18 @@ def teacher_b(world):
     return world.teacher_b
 
 
+@pytest.fixture(scope="session")
+def _letters_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("letters")
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, _letters_dir):
     """Serve static files without the manifest (it exists only after collectstatic), and hash
     test passwords quickly: argon2 is deliberately slow and every persona has a password.
-    Production keeps argon2 (test_settings.py pins that)."""
+    Production keeps argon2 (test_settings.py pins that). Printed letters go to a temporary
+    folder."""
+    settings.LETTERS_DIR = _letters_dir
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

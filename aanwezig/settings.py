@@ -147,6 +147,8 @@ TASKS = {
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 #: For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the demo): one file per e-mail.
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+#: Printed letter batches (PDF); never served as static or media files, only through a staff view.
+LETTERS_DIR = Path(env_str("LETTERS_DIR", str(VAR_DIR / "letters")))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

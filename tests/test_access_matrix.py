@@ -131,6 +131,22 @@ def reply_to_sams_message(w: Any) -> dict[str, int]:
     return {"school_id": w.school_a.pk, "pk": w.sams_reply.pk}
 
 
+def letter_batch_of_a(w: Any) -> dict[str, int]:
+    """A printed letter batch of school A with its PDF on disk (made once per world)."""
+    from django.conf import settings
+
+    from aanwezig.notifications.models import LetterBatch
+
+    if not hasattr(w, "batch_a"):
+        now = dt.datetime(2026, 11, 18, 9, tzinfo=dt.UTC)
+        w.batch_a = LetterBatch.objects.create(school=w.school_a, created_at=now, count=1,
+                                               pdf=f"matrix/{w.school_a.pk}.pdf")
+        path = settings.LETTERS_DIR / w.batch_a.pdf
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF-1.7 matrix")
+    return {"school_id": w.school_a.pk, "pk": w.batch_a.pk}
+
+
 A_WIDE = {"officer_a": OK, "admin_a": OK}
 
 
@@ -255,6 +271,18 @@ MATRIX: dict[str, list[Case]] = {
         Case("A save", school("a"), {"admin_a": FOUND}, method="post",
              redirect_to={"admin_a": page_of("message_preview", "a")}),
         Case("B save", school("b"), method="post"),
+    ],
+    "letter_batches": [
+        Case("A", school("a"), A_WIDE),
+        Case("B", school("b")),
+        Case("A print (nothing waiting)", school("a"), {"officer_a": FOUND, "admin_a": FOUND},
+             method="post", redirect_to=dict.fromkeys(["officer_a", "admin_a"],
+                                                      page_of("letter_batches", "a"))),
+        Case("B print", school("b"), method="post"),
+    ],
+    "letter_batch_pdf": [
+        Case("A's batch", letter_batch_of_a, A_WIDE),
+        Case("B with A's batch", lambda w: {**letter_batch_of_a(w), "school_id": w.school_b.pk}),
     ],
     "reply_handled": [
         Case("A:Sam's reply", reply_to_sams_message, {"officer_a": FOUND, "admin_a": FOUND},

@@ -24,10 +24,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from aanwezig.notifications.channels import TRANSPORTS, DeliveryError, get_transport
+from aanwezig.notifications.channels import (
+    IMMEDIATE_CHANNELS,
+    DeliveryError,
+    get_transport,
+)
 from aanwezig.notifications.models import Message, MessageStatus, RecipientKind
 from aanwezig.notifications.services import (
-    LETTER_NOTE,
     after_quiet_hours,
     create_message,
     guardian_channels,
@@ -47,7 +50,7 @@ STALE_AFTER = dt.timedelta(minutes=10)
 
 class Outcome:
     SKIPPED = "skipped"  # not queued, not due, or claimed by another worker
-    HELD = "held"  # no transport yet (letters)
+    HELD = "held"  # a batched channel (letters): waits for the next print batch
     CANCELLED = "cancelled"
     SENT = "sent"
     RETRY = "retry"
@@ -79,15 +82,14 @@ def still_wanted(message: Message) -> bool:
 
 def deliver(pk: int) -> str:
     """Deliver one message if it is due and nobody else is delivering it; return the outcome."""
+    channel = Message.objects.filter(pk=pk).values_list("channel", flat=True).first()
+    if channel is not None and channel not in IMMEDIATE_CHANNELS:
+        # Letters are delivered by printing a batch (``letters.print_letter_batch``), not here;
+        # the row is left untouched, queued and without a batch.
+        return Outcome.HELD
     message = claim(pk)
     if message is None:
         return Outcome.SKIPPED
-    if message.channel not in TRANSPORTS:
-        # Letters are printed in batches (later work); the row waits in the queue.
-        Message.objects.filter(pk=pk, status=MessageStatus.SENDING).update(
-            status=MessageStatus.QUEUED, claimed_at=None, last_error=LETTER_NOTE
-        )
-        return Outcome.HELD
     try:
         if not still_wanted(message):
             _finish(message, status=MessageStatus.CANCELLED, last_error="no longer needed")
@@ -145,7 +147,7 @@ def queue_fallback(message: Message) -> Message | None:
         Message.objects.filter(school=message.school, dedupe_key=message.dedupe_key)
         .values_list("channel", flat=True)
     )
-    # Letters are not sent yet; a call from the desk reaches the family sooner.
+    # A letter waits for the next print batch; a call from the desk reaches the family sooner.
     exclude = tried | {Channel.LETTER}
     options: list[tuple[str, str]] = []
     if message.recipient_kind == RecipientKind.GUARDIAN and message.guardian is not None:
@@ -199,7 +201,7 @@ def deliver_due(limit: int | None = None, *, stale_after: dt.timedelta = STALE_A
     release_stale(stale_after)
     due = (
         Message.objects.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=timezone.now())
-        .filter(channel__in=list(TRANSPORTS))
+        .filter(channel__in=sorted(IMMEDIATE_CHANNELS))
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)
     )

@@ -36,6 +36,34 @@ class RecipientKind(models.TextChoices):
     STAFF = "staff", _("staff member")
 
 
+class LetterBatch(models.Model):
+    """One printed batch of letters: a PDF with one letter per page, printed and posted by the school.
+
+    A letter message counts as delivered (``sent``) once it is in a batch; until then it is
+    ``queued`` without a batch, waiting for the next print run.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("printed at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    pdf = models.CharField(
+        _("PDF file"), max_length=200,
+        help_text=_("Name of the PDF under the letters folder; downloaded through the staff page only."),
+    )
+    count = models.PositiveIntegerField(_("letters"))
+
+    class Meta:
+        verbose_name = _("letter batch")
+        verbose_name_plural = _("letter batches")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["school", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.created_at:%d-%m-%Y %H:%M} ({self.count})"
+
+
 class Message(models.Model):
     """One message to one recipient through one channel, and its delivery state."""
 
@@ -75,6 +103,10 @@ class Message(models.Model):
     created_at = models.DateTimeField(_("created at"))
     fallback_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="fallbacks"
+    )
+    letter_batch = models.ForeignKey(
+        LetterBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="messages",
+        verbose_name=_("letter batch"),
     )
 
     class Meta:

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from aanwezig import access
 from aanwezig.notifications.models import (
+    LetterBatch,
     Message,
     MessageStatus,
     RecipientKind,
@@ -73,6 +74,14 @@ def get_reply(school: School, pk: int) -> Reply:
     if reply is None:
         raise Http404(access.NOT_FOUND)
     return reply
+
+
+def get_letter_batch(school: School, pk: int) -> LetterBatch:
+    """A printed letter batch of this school (the caller has checked the school-wide role)."""
+    batch = LetterBatch.objects.filter(school=school, pk=pk).first()
+    if batch is None or not batch.pdf:
+        raise Http404(access.NOT_FOUND)
+    return batch
 
 
 @dataclass

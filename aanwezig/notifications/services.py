@@ -24,7 +24,8 @@ from aanwezig.schools.models import School
 
 #: The order in which a guardian's channels are tried after the preferred one.
 FALLBACK_ORDER = [Channel.EMAIL, Channel.SMS, Channel.PORTAL, Channel.LETTER]
-LETTER_NOTE = "letter batches come later"
+#: The note on a letter that waits for the next print batch (``letters.print_letter_batch``).
+LETTER_NOTE = "waits for the next print batch"
 
 
 @dataclass

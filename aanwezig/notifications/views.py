@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aanwezig import access
-from aanwezig.notifications import queries, replies, texts
+from aanwezig.notifications import letters, queries, replies, texts
 from aanwezig.notifications.models import Event
 from aanwezig.roster.models import Language
 from aanwezig.schools.models import School
@@ -134,3 +134,38 @@ def reply_handled(request: HttpRequest, school: School, pk: int) -> HttpResponse
     return redirect(reverse("student_messages", args=[school.pk, reply.student_id]))
 
 
+@school_page
+@require_http_methods(["GET", "POST"])
+def letter_batches(request: HttpRequest, school: School) -> HttpResponse:
+    """Letters waiting for print, earlier batches, and printing the next batch."""
+    access.require_school_wide(request.user, school)
+    if request.method == "POST":
+        try:
+            batch = letters.print_letter_batch(school, actor=request.user)
+        except letters.NothingToPrint:
+            messages.info(request, _("There are no letters waiting to be printed."))
+        else:
+            messages.success(request, _("The batch is ready: download the PDF, print it and post "
+                                        "the letters."))
+            return redirect(reverse("letter_batches", args=[school.pk]) + f"#batch-{batch.pk}")
+        return redirect(reverse("letter_batches", args=[school.pk]))
+    context = _school_context(
+        request, school, crumbs=[(_("Letters"), None)],
+        waiting=letters.waiting_letters(school), batches=letters.batches(school)[:50],
+    )
+    return render(request, "notifications/letters.html", context)
+
+
+@school_page
+def letter_batch_pdf(request: HttpRequest, school: School, pk: int) -> HttpResponse:
+    """The PDF of one batch of this school, for school-wide roles only."""
+    access.require_school_wide(request.user, school)
+    batch = queries.get_letter_batch(school, pk)
+    path = letters.batch_path(batch)
+    if not path.is_file():
+        raise Http404(access.NOT_FOUND)
+    response = HttpResponse(path.read_bytes(), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="letters-{batch.created_at:%Y-%m-%d}-{batch.pk}.pdf"')
+    response["Cache-Control"] = "private, no-store"
+    return response

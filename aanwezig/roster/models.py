@@ -194,6 +194,10 @@ class Guardian(models.Model):
     last_name = models.CharField(_("last name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    address = models.TextField(
+        _("postal address"), blank=True,
+        help_text=_("Street and number, postcode and city, each on its own line. Used for letters."),
+    )
     language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.NL
     )

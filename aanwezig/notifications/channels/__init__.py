@@ -8,16 +8,22 @@ from django.utils.module_loading import import_string
 
 from aanwezig.notifications.channels.base import DeliveryError, Transport
 
-__all__ = ["TRANSPORTS", "DeliveryError", "Transport", "get_transport", "reset_transports"]
+__all__ = ["BATCHED_CHANNELS", "IMMEDIATE_CHANNELS", "TRANSPORTS", "DeliveryError", "Transport", "get_transport", "reset_transports"]
 
-#: Channel (``roster.Channel``) → transport class. Letters have none yet: they are printed
-#: in batches (later work) and stay queued until then.
+#: Channel (``roster.Channel``) → transport class.
 TRANSPORTS = {
     "email": "aanwezig.notifications.channels.email.transport.EmailTransport",
     "sms": "aanwezig.notifications.channels.sms.transport.SmsTransport",
     "portal": "aanwezig.notifications.channels.portal.transport.PortalTransport",
     "phone": "aanwezig.notifications.channels.call.transport.CallTransport",
+    "letter": "aanwezig.notifications.channels.letter.transport.LetterTransport",
 }
+
+#: Channels whose messages wait for a batch run instead of the worker (see ``Transport.batched``).
+BATCHED_CHANNELS = frozenset({"letter"})
+
+#: Channels the worker delivers one message at a time.
+IMMEDIATE_CHANNELS = frozenset(TRANSPORTS) - BATCHED_CHANNELS
 
 # One transport per channel per thread: the e-mail transport keeps its SMTP connection open
 # between messages, and an SMTP connection must not be shared between threads.

@@ -32,6 +32,10 @@ class Transport:
     """
 
     channel: str = ""
+    #: A batched channel (letters) is not delivered one message at a time by the worker:
+    #: its messages stay ``queued`` until a batch run hands them over together and marks
+    #: them sent. The worker never claims them and never calls ``send`` for them.
+    batched: bool = False
 
     def send(self, message: Message) -> None:
         raise NotImplementedError

@@ -149,7 +149,7 @@ def test_cancel_only_stops_a_message_that_has_not_gone_out(world, ten_o_clock):
 
 def test_letters_stay_queued_with_a_note(world, ten_o_clock):
     message = _queue(world, "letter", channel="letter")
-    assert message.last_error == "letter batches come later"
+    assert message.last_error == "waits for the next print batch"
     assert delivery.deliver_due() == 0
     assert delivery.deliver(message.pk) == "held"
     message.refresh_from_db()
