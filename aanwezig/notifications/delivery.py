@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from aanwezig.notifications import texts
 from aanwezig.notifications.channels import (
     IMMEDIATE_CHANNELS,
     DeliveryError,
@@ -165,11 +166,18 @@ def queue_fallback(message: Message) -> Message | None:
         return None
     now = timezone.now()
     when = after_quiet_hours(message.school, now) if channel == Channel.SMS else now
+    # The copy tells how to reply on its own channel ("reply to this e-mail" only in e-mail).
+    audience = texts.STUDENT if message.recipient_kind == RecipientKind.STUDENT else texts.PARENT
+    body_text = texts.reply_for_channel(message.body_text, message.language, message.school,
+                                        audience=audience, old=message.channel, new=channel)
+    body_html = message.body_html
+    if body_text != message.body_text and body_html:
+        body_html = texts.to_html(message.subject, body_text, message.language)
     fallback = create_message(
         school=message.school, event=message.event, channel=channel, student=message.student,
         recipient_kind=message.recipient_kind, guardian=message.guardian, staff=message.staff,
         address=address, language=message.language, subject=message.subject,
-        body_text=message.body_text, body_html=message.body_html,
+        body_text=body_text, body_html=body_html,
         sender_name=message.sender_name, about_date=message.about_date,
         dedupe_key=message.dedupe_key, urgent=message.urgent, next_attempt_at=when,
         created_at=now, fallback_of=message,

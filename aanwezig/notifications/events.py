@@ -81,7 +81,7 @@ def _queue_rendered(school: School, event: str, recipient: Recipient, context: d
                "naam": _greeting(recipient) or context.get("naam", "")}
     subject, text, html = texts.render_message(
         event, recipient.language, context, school, audience=_audience(recipient),
-        sms=recipient.channel == Channel.SMS,
+        sms=recipient.channel == Channel.SMS, channel=recipient.channel,
     )
     sender = texts.phrases(recipient.language, context)["afzender"]
     return queue_message(

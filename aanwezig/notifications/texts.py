@@ -43,6 +43,9 @@ SMS_MAX = 320
 #: Audiences with their own text files; a school's own text replaces only the parents' text.
 PARENT, STUDENT, STAFF = "parent", "student", "staff"
 
+#: Channels, as stored on ``Message.channel`` (kept as strings: the roster app owns the choices).
+EMAIL, SMS, PORTAL, LETTER = "email", "sms", "portal", "letter"
+
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 #: Every placeholder a text may use, with what it means (shown on the preview page).
@@ -53,6 +56,8 @@ PLACEHOLDERS: dict[str, Any] = {
     "leerling": gettext_lazy("the student's full name"),
     "school": gettext_lazy("the school's name"),
     "telefoon": gettext_lazy("the school's phone number"),
+    "schoolmail": gettext_lazy("the school's e-mail address"),
+    "antwoord": gettext_lazy("how to reply: the sentence depends on the channel (e-mail, portal, letter)"),
     "afzender": gettext_lazy("who signs: the mentor, or the attendance desk"),
     "contactpersoon": gettext_lazy("whom to contact: the mentor, or the attendance desk"),
     "tijd": gettext_lazy("start of the first missed lesson (unexplained absence)"),
@@ -110,10 +115,109 @@ PHRASES: dict[str, dict[str, str]] = {
 }
 
 
+#: How to reply, per language, audience and channel: ``{antwoord}`` in a text. An e-mail can
+#: be answered, a portal message in the portal; a letter (and a text message, whose short
+#: texts have their own wording) gives the phone number and, when known, the school's
+#: e-mail address (``letter_mail``). Tone as in each language's texts: "u" for Dutch
+#: parents, "je" for students.
+REPLIES: dict[str, dict[str, dict[str, str]]] = {
+    "nl": {
+        PARENT: {
+            EMAIL: "U kunt deze e-mail beantwoorden of bellen met {telefoon}.",
+            PORTAL: "U kunt hier in het portaal antwoorden of bellen met {telefoon}.",
+            LETTER: "U kunt ons bellen met {telefoon}.",
+            "letter_mail": "U kunt ons bellen met {telefoon} of mailen naar {schoolmail}.",
+        },
+        STUDENT: {
+            EMAIL: "Je kunt deze e-mail beantwoorden of bellen met {telefoon}.",
+            PORTAL: "Je kunt hier in het portaal antwoorden of bellen met {telefoon}.",
+            LETTER: "Je kunt ons bellen met {telefoon}.",
+            "letter_mail": "Je kunt ons bellen met {telefoon} of mailen naar {schoolmail}.",
+        },
+    },
+    "en": {
+        PARENT: {
+            EMAIL: "You can reply to this e-mail or call {telefoon}.",
+            PORTAL: "You can reply here in the portal or call {telefoon}.",
+            LETTER: "You can call us on {telefoon}.",
+            "letter_mail": "You can call us on {telefoon} or e-mail us at {schoolmail}.",
+        },
+    },
+    "tr": {
+        PARENT: {
+            EMAIL: "Bu e-postayı yanıtlayabilir ya da bizi arayabilirsiniz: {telefoon}.",
+            PORTAL: "Burada, portalda yanıtlayabilir ya da bizi arayabilirsiniz: {telefoon}.",
+            LETTER: "Bizi arayabilirsiniz: {telefoon}.",
+            "letter_mail": "Bizi arayabilir ({telefoon}) ya da {schoolmail} adresine "
+                           "e-posta gönderebilirsiniz.",
+        },
+    },
+    "ar": {
+        PARENT: {
+            EMAIL: "يمكنكم الرد على هذه الرسالة أو الاتصال بنا: {telefoon}.",
+            PORTAL: "يمكنكم الرد هنا في البوابة أو الاتصال بنا: {telefoon}.",
+            LETTER: "يمكنكم الاتصال بنا: {telefoon}.",
+            "letter_mail": "يمكنكم الاتصال بنا: {telefoon}، أو مراسلتنا على {schoolmail}.",
+        },
+    },
+    "pl": {
+        PARENT: {
+            EMAIL: "Wystarczy odpowiedzieć na tę wiadomość albo zadzwonić do nas: {telefoon}.",
+            PORTAL: "Wystarczy odpowiedzieć tutaj, w portalu, albo zadzwonić do nas: {telefoon}.",
+            LETTER: "Prosimy zadzwonić do nas: {telefoon}.",
+            "letter_mail": "Prosimy zadzwonić do nas: {telefoon} albo napisać na adres {schoolmail}.",
+        },
+    },
+    "uk": {
+        PARENT: {
+            EMAIL: "Ви можете відповісти на цей лист або зателефонувати нам: {telefoon}.",
+            PORTAL: "Ви можете відповісти тут, у порталі, або зателефонувати нам: {telefoon}.",
+            LETTER: "Ви можете зателефонувати нам: {telefoon}.",
+            "letter_mail": "Ви можете зателефонувати нам: {telefoon} або написати на {schoolmail}.",
+        },
+    },
+}
+
+
+def reply_sentence(language: str, context: dict[str, Any], *, channel: str = EMAIL,
+                   audience: str = PARENT) -> str:
+    """``{antwoord}``: how to reply on ``channel``, filled with the school's phone and e-mail.
+
+    E-mail and portal name their own way of answering; every other channel (letter, text
+    message, a call task) gives the phone number and, when the school has one, its e-mail.
+    """
+    forms = REPLIES[normal_language(language)]
+    words = forms.get(audience) or forms[PARENT]
+    if channel in (EMAIL, PORTAL):
+        key = channel
+    else:
+        key = "letter_mail" if context.get("schoolmail") else LETTER
+    return fill(words[key], context)
+
+
+def reply_for_channel(text: str, language: str, school: School, *, audience: str,
+                      old: str, new: str) -> str:
+    """``text`` rendered for channel ``old`` with its ``{antwoord}`` sentence worded for ``new``.
+
+    A fallback copies a rendered message to another channel; the facts that filled it are
+    not stored, but the reply sentence only depends on the school, so it can be swapped.
+    A text without the sentence (a school's own wording, a text message) stays as it is.
+    """
+    context = school_context(school, language)
+    for lang in dict.fromkeys([normal_language(language), DEFAULT_LANGUAGE]):
+        before = reply_sentence(lang, context, channel=old, audience=audience)
+        if before in text:
+            after = reply_sentence(lang, context, channel=new, audience=audience)
+            return text.replace(before, after)
+    return text
+
+
 @dataclass(frozen=True)
 class Text:
     subject: str
     body: str
+    #: The language of the file the text came from (a missing translation falls back to Dutch).
+    language: str = ""
 
 
 def normal_language(language: str) -> str:
@@ -161,9 +265,11 @@ def default_text(event: str, language: str, *, audience: str = PARENT, sms: bool
     for name in names:
         source = _source(name)
         if source is not None:
+            found = name.rsplit("/", 1)[-1].split(".", 1)[0]
             if name.endswith(".sms.txt"):
-                return Text(subject="", body=source.strip())
-            return split_subject(source)
+                return Text(subject="", body=source.strip(), language=found)
+            text = split_subject(source)
+            return Text(subject=text.subject, body=text.body, language=found)
     raise TemplateDoesNotExist(f"notifications/{event}/{language}.txt")
 
 
@@ -190,20 +296,24 @@ def to_html(subject: str, text: str, language: str) -> str:
 
 
 def render_message(event: str, language: str, context: dict[str, Any], school: School, *,
-                   audience: str = PARENT, sms: bool = False,
+                   audience: str = PARENT, sms: bool = False, channel: str = "",
                    own: Text | None = None) -> tuple[str, str, str]:
     """Return (subject, text, html) for ``event`` in ``language`` with ``context`` filled in.
 
     The school's own text (``SchoolTemplate``) replaces the default for parents' e-mail;
     ``own`` previews a text that is not saved yet. Text messages always use the short
-    default and are cut at ``SMS_MAX`` characters.
+    default and are cut at ``SMS_MAX`` characters. ``channel`` (e-mail unless given, or
+    SMS with ``sms``) decides how ``{antwoord}`` tells the recipient to reply.
     """
     language = normal_language(language)
+    channel = channel or (SMS if sms else EMAIL)
     text = None
     if audience == PARENT and not sms:
         text = own or school_text(school, event, language)
     text = text or default_text(event, language, audience=audience, sms=sms)
     context = {**context, **phrases(language, context)}
+    context["antwoord"] = reply_sentence(text.language or language, context, channel=channel,
+                                         audience=audience)
     subject = fill(text.subject, context)
     body = fill(text.body, context)
     if sms:
@@ -237,7 +347,7 @@ def format_date(day: dt.date) -> str:
 
 def school_context(school: School, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     phone = display_phone(school.phone) if school.phone else PHRASES[normal_language(language)]["no_phone"]
-    return {"school": school.name, "telefoon": phone}
+    return {"school": school.name, "telefoon": phone, "schoolmail": school.email}
 
 
 def student_context(student: Student, day: dt.date, *, language: str = DEFAULT_LANGUAGE,
