@@ -22,7 +22,7 @@ from aanwezig.notifications.models import (
     Reply,
     SchoolTemplate,
 )
-from aanwezig.roster.models import Guardian, Student, StudentGuardian
+from aanwezig.roster.models import Channel, Guardian, Student, StudentGuardian
 from aanwezig.schools.models import Role, School
 
 LOG_LIMIT = 200
@@ -112,7 +112,7 @@ def hard_to_reach(school: School, since: dt.datetime) -> list[Unreached]:
             continue
         item = found.setdefault(row["guardian_id"], Unreached(guardian=None))  # type: ignore[arg-type]
         item.tried += 1
-        item.channels.add(row["channel"])
+        item.channels.add(str(Channel(row["channel"]).label))  # "e-mail", not "email"
         item.last_try = row["created_at"]
         if row["last_error"]:
             item.last_error = row["last_error"]

@@ -34,6 +34,7 @@ def test_the_reach_overview_lists_a_family_whose_messages_all_failed(world, clie
     body = client.get(reverse("reach", args=[world.school_a.pk])).content.decode()
     assert "Karin Bakker" in body and "550 mailbox unknown" in body
     assert "Petra Jansen" not in body  # one of her messages arrived
+    assert "(e-mail)" in body and "(email)" not in body  # channels in words people use
 
 
 def test_the_preview_shows_the_message_as_the_parent_gets_it(world, client):
