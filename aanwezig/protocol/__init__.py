@@ -1,0 +1,1 @@
+"""Protocol rules that decide when a school must act on absence."""
