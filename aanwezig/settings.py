@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "aanwezig.schools",
     "aanwezig.roster",
     "aanwezig.attendance",
+    "aanwezig.protocol",
     "aanwezig.audit",
     "aanwezig.notifications",
     "aanwezig.web",

@@ -193,6 +193,14 @@ def summarise(outcomes: Iterable[LessonOutcome], start: dt.date | None = None,
     return count
 
 
+def summarise_by_day(outcomes: Iterable[LessonOutcome]) -> dict[dt.date, AttendanceCount]:
+    """Add up outcomes per day: the counts of ``summarise`` for each day with lessons."""
+    counts: dict[dt.date, AttendanceCount] = defaultdict(AttendanceCount)
+    for outcome in outcomes:
+        counts[outcome.date].add(outcome)
+    return dict(counts)
+
+
 def count_attendance_many(
     school: School, student_ids: Iterable[int], start: dt.date, end: dt.date
 ) -> dict[int, AttendanceCount]:
