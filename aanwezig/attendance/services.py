@@ -51,7 +51,7 @@ from aanwezig.roster.models import (
     active_membership_q,
 )
 from aanwezig.schools.calendar import school_year_on
-from aanwezig.schools.models import SCHOOL_WIDE_ROLES, Role, School
+from aanwezig.schools.models import SCHOOL_WIDE_ROLES, Role
 from aanwezig.schools.services import audit_create, audit_update, deny, reload
 
 #: ``AbsenceReason.settable_by`` key per report source.
@@ -63,7 +63,6 @@ SETTABLE_KEY: dict[str, str] = {
 UNKNOWN_REASON = "onbekend"
 #: The reason code of a sick report.
 SICK_REASON = "ziek"
-MAX_LATENESS_SETTING = 240
 
 
 def _d(day: dt.date) -> str:
@@ -272,10 +271,6 @@ def settable_keys(actor: Any, school_id: int, *, teaches: bool = False) -> set[s
     if teaches or roles & {Role.TEACHER, Role.MENTOR}:
         keys.add("teacher")
     return keys
-
-
-def _status_label(status: str) -> str:
-    return str(dict(MarkStatus.choices).get(status, status))
 
 
 def wanted_from_input(
@@ -728,25 +723,3 @@ def log_call(student: Student, *, day: dt.date, outcome: str, actor: Any,
             guardian=guardian, actor=actor,
         )
     return call
-
-
-# --- settings ----------------------------------------------------------------------------------
-
-@transaction.atomic
-def update_school_lateness(school: School, *, minutes: int, actor: Any) -> School:
-    """Set after how many minutes late a lesson counts as an unexcused absent lesson."""
-    if actor is not None and not (
-        access.may_administer(actor, school)
-        or Role.SCHOOL_LEADER in access.roles_at(actor, school)
-    ):
-        raise deny()
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not (
-            0 <= minutes <= MAX_LATENESS_SETTING):
-        raise ValidationError(
-            _("Give a number of minutes between 0 and %(max)s."), code="invalid_minutes",
-            params={"max": MAX_LATENESS_SETTING})
-    before = reload(school)
-    school.late_absent_after_minutes = minutes
-    school.save(update_fields=["late_absent_after_minutes"])
-    audit_update(actor, before, school)
-    return school

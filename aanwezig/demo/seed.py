@@ -132,10 +132,6 @@ def make_mobile(rng: random.Random) -> str:
     return f"+316{rng.randint(1, 5)}{rng.randint(0, 9_999_999):07d}"
 
 
-def school_year_bounds(start_year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(start_year, 8, 1), dt.date(start_year + 1, 7, 31)
-
-
 def current_start_year(today: dt.date) -> int:
     return today.year if today.month >= 8 else today.year - 1
 

@@ -7,7 +7,7 @@ Every "is this student an adult on day D" question in the product goes through
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 
 ADULT_AGE = 18
@@ -43,14 +43,6 @@ def _public_holidays(year: int) -> frozenset[dt.date]:
     import holidays
 
     return frozenset(holidays.country_holidays("NL", years=[year]).keys())
-
-
-def public_holidays(years: Iterable[int]) -> frozenset[dt.date]:
-    """Return the Dutch national public holidays in the given years."""
-    days: set[dt.date] = set()
-    for year in years:
-        days |= _public_holidays(year)
-    return frozenset(days)
 
 
 def is_working_day(day: dt.date) -> bool:

@@ -193,6 +193,11 @@ def _check_lesson_minutes(school: School, errors: dict[str, list[ValidationError
     if minutes is not None and not 10 <= minutes <= 240:
         add_error(errors, "default_lesson_minutes",
                   _("A lesson lasts between 10 and 240 minutes."), "invalid_lesson_minutes")
+    late = school.late_absent_after_minutes
+    if late is not None and not 0 <= late <= 240:
+        add_error(errors, "late_absent_after_minutes",
+                  _("Give a number of minutes between 0 and %(max)s.") % {"max": 240},
+                  "invalid_minutes")
 
 
 @transaction.atomic

@@ -95,3 +95,16 @@ def test_roles_are_granted_and_revoked_by_an_administrator(world):
 def test_the_last_administrator_stays(world):
     with pytest.raises(ValidationError, match="needs at least one administrator"):
         revoke_role(world.school_a, world.admin_a, Role.ADMINISTRATOR, actor=world.admin_a)
+
+
+def test_the_lateness_limit_is_a_school_setting_with_a_sensible_range(world):
+    update_school_settings(world.school_a, late_absent_after_minutes=15, actor=world.admin_a)
+    world.school_a.refresh_from_db()
+    assert world.school_a.late_absent_after_minutes == 15
+    from django.utils import translation
+
+    with translation.override("nl"), pytest.raises(ValidationError) as error:
+        update_school_settings(world.school_a, late_absent_after_minutes=500, actor=world.admin_a)
+    assert "tussen 0 en 240" in " ".join(error.value.messages)
+    world.school_a.refresh_from_db()
+    assert world.school_a.late_absent_after_minutes == 15
