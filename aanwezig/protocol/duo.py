@@ -10,6 +10,7 @@ docs/duo-report.md.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -43,22 +44,36 @@ def school_week_index(school_days: Iterable[dt.date]) -> dict[dt.date, int]:
     A school week is a calendar week with at least one of ``school_days``;
     weeks without lessons get no number and are skipped when counting weeks.
     """
+    if isinstance(school_days, tuple):
+        return _cached_week_index(school_days)
+    return _week_index(school_days)
+
+
+def _week_index(school_days: Iterable[dt.date]) -> dict[dt.date, int]:
     mondays = sorted({monday_of(day) for day in school_days})
     return {monday: index for index, monday in enumerate(mondays)}
 
 
-def window_end(start: dt.date, school_weeks: Mapping[dt.date, int]) -> dt.date:
+@functools.lru_cache(maxsize=32)
+def _cached_week_index(school_days: tuple[dt.date, ...]) -> dict[dt.date, int]:
+    # The protocol engine asks for the same school's calendar for every student and
+    # step; callers must not change the returned dict.
+    return _week_index(school_days)
+
+
+def window_end(start: dt.date, school_weeks: Mapping[dt.date, int],
+               weeks: int = WINDOW_SCHOOL_WEEKS) -> dt.date:
     """Return the first day *after* the window that starts on ``start``.
 
     The window runs to (not including) the same weekday as ``start`` in the
-    fourth school week after the week of ``start``, the week of ``start`` being
-    the first of the four. Beyond the last known school week the calendar is
+    fourth (``weeks``-th) school week after the week of ``start``, the week of
+    ``start`` being the first of the four. Beyond the last known school week the calendar is
     assumed to go on with school weeks.
     """
     week = monday_of(start)
     if week not in school_weeks:
         raise ValueError(f"{start} is not in a school week")
-    target = school_weeks[week] + WINDOW_SCHOOL_WEEKS
+    target = school_weeks[week] + weeks
     by_index = {index: monday for monday, index in school_weeks.items()}
     if target in by_index:
         target_monday = by_index[target]
@@ -138,7 +153,8 @@ def duo_reports(
     whether or not their report is returned.
     """
     lesson_days = set(school_days)
-    school_weeks = school_week_index(lesson_days)
+    school_weeks = school_week_index(
+        school_days if isinstance(school_days, tuple) else tuple(sorted(lesson_days)))
     for day, value in hours_by_day.items():
         if value < 0:
             raise ValueError(f"negative hours on {day}")
