@@ -131,3 +131,28 @@ def fixed_day_in_english():
     with time_machine.travel(dt.datetime.combine(TODAY, dt.time(10, 0)), tick=False), \
             translation.override("en"):
         yield
+
+
+@pytest.fixture
+def inbox(settings):
+    """A real SMTP server on loopback that records what it receives; e-mail goes there and
+    tasks run at once (the immediate backend), so a test reads the e-mail as sent."""
+    from aiosmtpd.controller import Controller
+
+    from aanwezig.notifications.channels import reset_transports
+    from aanwezig.notifications.tests.test_channel_email_smtp import RecordingHandler, free_port
+
+    handler = RecordingHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = False
+    settings.DEFAULT_FROM_EMAIL = "aanwezig <noreply@aanwezig.example>"
+    settings.REPLY_TO_EMAIL = "antwoord@aanwezig.example"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    reset_transports()
+    yield handler
+    reset_transports()
+    controller.stop()

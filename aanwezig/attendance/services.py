@@ -427,6 +427,10 @@ def record_register(lesson: Lesson, *, actor: Any, entries: Iterable[MarkInput])
     after_register(lesson, [sid for sid, w in wanted.items() if w is not None
                             and w.status == MarkStatus.ABSENT
                             and codes.get(w.reason_id or 0, UNKNOWN_REASON) == UNKNOWN_REASON])
+    if counts.changed:
+        from aanwezig.protocol.run import after_attendance_change
+
+        after_attendance_change(lesson.school_id, wanted)
     record_change(actor=actor, action="record_register", obj=registration,
                   changes={"lesson": lesson.pk, "created": counts.created,
                            "updated": counts.updated, "removed": counts.removed})
@@ -569,7 +573,12 @@ def _sync_report_marks(report: AbsenceReport, *, actor: Any) -> WriteCounts:
                 )
             writer.put(mark.lesson, report.student_id, mark, restore,
                        change_source=MarkSource.REPORT)
-    return writer.flush()
+    counts = writer.flush()
+    # A sick report changes the protocol's facts (MAZL) even when no lesson was registered.
+    from aanwezig.protocol.run import after_attendance_change
+
+    after_attendance_change(report.school_id, [report.student_id])
+    return counts
 
 
 @transaction.atomic

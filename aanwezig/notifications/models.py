@@ -30,6 +30,18 @@ class Event(models.TextChoices):
     REGISTER_REMINDER = "register_reminder", _("register reminder")
 
 
+#: Events of the absence protocol's messages (``protocol/messages.py``). They are sent through
+#: the pipeline like the others but have their own texts and are not in ``Event``.
+PROTOCOL_EVENTS = {
+    "protocol_concern": _("protocol: we are concerned"),
+    "protocol_conversation": _("protocol: invitation to a conversation"),
+    "protocol_late": _("protocol: late for lessons"),
+    "protocol_duo_report": _("protocol: report to DUO"),
+    "protocol_care": _("protocol: often sick"),
+    "protocol_chronic": _("protocol: attendance over a longer time"),
+}
+
+
 class RecipientKind(models.TextChoices):
     GUARDIAN = "guardian", _("parent or carer")
     STUDENT = "student", _("student")
@@ -129,6 +141,12 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} → {self.address or self.get_channel_display()}"
+
+    def get_event_display(self) -> str:  # type: ignore[no-redef]
+        """The event's label; the protocol's messages (``protocol_*``) are named by
+        ``PROTOCOL_EVENTS``, as they are not part of ``Event``."""
+        labels = {**dict(Event.choices), **PROTOCOL_EVENTS}
+        return str(labels.get(self.event, self.event))
 
 
 class InvalidContact(models.Model):

@@ -179,6 +179,297 @@ REPLIES: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
+#: The protocol's messages (``protocol.messages``): what the school noticed, per trigger of
+#: the step that fired, filled with the firing's figures; how to reach the mentor and the
+#: desk; and a note when the step's own text exists only in another language. Per
+#: language and audience like ``REPLIES``; students ("je") only in Dutch and English, as
+#: their message files. Placeholders: ``{roepnaam}``, ``{n}`` (the figure), ``{eenheid}``
+#: (lesuren or klokuren), ``{weken}``, ``{van}``, ``{tot}``, ``{aanwezig_n}``,
+#: ``{lessen_n}``, ``{procent_n}``, ``{mentor}``, ``{school}``, ``{taal}``; ``sms`` holds the
+#: short sentences (no dates) for text messages, which must stay under ``SMS_MAX``. Never a
+#: diagnosis: sickness is counted, never named. The Turkish, Arabic, Polish and Ukrainian
+#: wording needs a native speaker's review (docs/messages.md).
+PROTOCOL_PHRASES: dict[str, dict[str, dict[str, Any]]] = {
+    "nl": {
+        PARENT: {
+            "hours": "In {weken} schoolweken (van {van} tot en met {tot}) miste {roepnaam} "
+                     "{n} {eenheid} zonder geldige reden.",
+            "late": "Van {van} tot en met {tot} was {roepnaam} {n} keer te laat.",
+            "sick_reports": "In {weken} schoolweken (van {van} tot en met {tot}) is {roepnaam} "
+                            "{n} keer ziek gemeld.",
+            "sick_days": "{roepnaam} is sinds {van} ziek: {n} schooldagen achter elkaar.",
+            "luxury": "Op {van} was {roepnaam} afwezig zonder geldige reden, vlak voor of na "
+                      "een vakantie of vrije dag.",
+            "luxury_leave": "Op {van} was {roepnaam} afwezig zonder geldige reden, op een dag "
+                            "waarvoor geen verlof was gegeven.",
+            "long": "{roepnaam} is sinds {van} niet op school geweest zonder geldige reden. Dat "
+                    "is nu langer dan {weken} schoolweken.",
+            "below": "In de laatste {weken} schoolweken was {roepnaam} er bij {aanwezig_n} van "
+                     "de {lessen_n} lessen ({procent_n}%). Alle gemiste lessen tellen mee, ook "
+                     "door ziekte.",
+            "sms": {
+                "hours": "{roepnaam} miste {n} {eenheid} zonder geldige reden in {weken} "
+                         "schoolweken.",
+                "late": "{roepnaam} was {n} keer te laat.",
+                "sick_reports": "{roepnaam} is {n} keer ziek gemeld in {weken} schoolweken.",
+                "sick_days": "{roepnaam} is al {n} schooldagen ziek.",
+                "luxury": "{roepnaam} was op {van} zonder geldige reden afwezig, naast een "
+                          "vakantie.",
+                "luxury_leave": "{roepnaam} was op {van} afwezig zonder geldige reden en zonder "
+                                "verlof.",
+                "long": "{roepnaam} is sinds {van} niet op school geweest zonder geldige reden.",
+                "below": "De laatste {weken} schoolweken was {roepnaam} er bij {procent_n}% van "
+                         "de lessen.",
+            },
+            "contact_mentor": "{mentor}, de mentor van {roepnaam}, of met de verzuimbalie",
+            "contact_desk": "de verzuimbalie van {school}",
+            "other_language": "(Deze uitleg uit het protocol van de school is er alleen in het "
+                              "{taal}.)",
+            "languages": {"en": "Engels", "nl": "Nederlands"},
+            "units": {"lesuur": ("lesuur", "lesuren"), "klokuur": ("uur", "uur")},
+        },
+        STUDENT: {
+            "hours": "In {weken} schoolweken (van {van} tot en met {tot}) miste je {n} "
+                     "{eenheid} zonder geldige reden.",
+            "late": "Van {van} tot en met {tot} was je {n} keer te laat.",
+            "sick_reports": "In {weken} schoolweken (van {van} tot en met {tot}) ben je {n} keer "
+                            "ziek gemeld.",
+            "sick_days": "Je bent sinds {van} ziek: {n} schooldagen achter elkaar.",
+            "luxury": "Op {van} was je afwezig zonder geldige reden, vlak voor of na een "
+                      "vakantie of vrije dag.",
+            "luxury_leave": "Op {van} was je afwezig zonder geldige reden, op een dag waarvoor "
+                            "geen verlof was gegeven.",
+            "long": "Je bent sinds {van} niet op school geweest zonder geldige reden. Dat is nu "
+                    "langer dan {weken} schoolweken.",
+            "below": "In de laatste {weken} schoolweken was je er bij {aanwezig_n} van de "
+                     "{lessen_n} lessen ({procent_n}%). Alle gemiste lessen tellen mee, ook door "
+                     "ziekte.",
+            "contact_mentor": "{mentor}, je mentor, of met de verzuimbalie",
+        },
+    },
+    "en": {
+        PARENT: {
+            "hours": "In {weken} school weeks ({van} to {tot}), {roepnaam} missed {n} {eenheid} "
+                     "without a valid reason.",
+            "late": "From {van} to {tot}, {roepnaam} was late {n} times.",
+            "sick_reports": "In {weken} school weeks ({van} to {tot}), {roepnaam} was reported "
+                            "sick {n} times.",
+            "sick_days": "{roepnaam} has been ill since {van}: {n} school days in a row.",
+            "luxury": "On {van}, {roepnaam} was absent without a valid reason, just before or "
+                      "after a holiday or a day off.",
+            "luxury_leave": "On {van}, {roepnaam} was absent without a valid reason, on a day "
+                            "for which leave was not granted.",
+            "long": "{roepnaam} has not been at school since {van}, without a valid reason. That "
+                    "is now more than {weken} school weeks.",
+            "below": "In the last {weken} school weeks, {roepnaam} was there for {aanwezig_n} of "
+                     "the {lessen_n} lessons ({procent_n}%). All missed lessons count, also those "
+                     "missed through illness.",
+            "sms": {
+                "hours": "{roepnaam} missed {n} {eenheid} without a valid reason in {weken} "
+                         "school weeks.",
+                "late": "{roepnaam} was late {n} times.",
+                "sick_reports": "{roepnaam} was reported sick {n} times in {weken} school "
+                                "weeks.",
+                "sick_days": "{roepnaam} has been ill for {n} school days.",
+                "luxury": "On {van}, {roepnaam} was absent without a valid reason, next to a "
+                          "holiday.",
+                "luxury_leave": "On {van}, {roepnaam} was absent without a valid reason and "
+                                "without leave.",
+                "long": "{roepnaam} has not been at school since {van}, without a valid reason.",
+                "below": "In the last {weken} school weeks, {roepnaam} was there for "
+                         "{procent_n}% of the lessons.",
+            },
+            "contact_mentor": "{mentor}, the mentor of {roepnaam}, or the attendance desk",
+            "contact_desk": "the attendance desk of {school}",
+            "other_language": "(This explanation from the school's protocol is only available "
+                              "in {taal}.)",
+            "languages": {"en": "English", "nl": "Dutch"},
+            "units": {"lesuur": ("lesson hour", "lesson hours"), "klokuur": ("hour", "hours")},
+        },
+        STUDENT: {
+            "hours": "In {weken} school weeks ({van} to {tot}), you missed {n} {eenheid} without "
+                     "a valid reason.",
+            "late": "From {van} to {tot}, you were late {n} times.",
+            "sick_reports": "In {weken} school weeks ({van} to {tot}), you were reported sick "
+                            "{n} times.",
+            "sick_days": "You have been ill since {van}: {n} school days in a row.",
+            "luxury": "On {van}, you were absent without a valid reason, just before or after a "
+                      "holiday or a day off.",
+            "luxury_leave": "On {van}, you were absent without a valid reason, on a day for "
+                            "which leave was not granted.",
+            "long": "You have not been at school since {van}, without a valid reason. That is "
+                    "now more than {weken} school weeks.",
+            "below": "In the last {weken} school weeks, you were there for {aanwezig_n} of the "
+                     "{lessen_n} lessons ({procent_n}%). All missed lessons count, also those "
+                     "missed through illness.",
+            "contact_mentor": "{mentor}, your mentor, or the attendance desk",
+        },
+    },
+    "tr": {
+        PARENT: {
+            "hours": "{roepnaam}, {weken} okul haftası içinde ({van} – {tot}) geçerli bir neden "
+                     "olmadan {n} {eenheid} kaçırdı.",
+            "late": "{roepnaam}, {van} – {tot} arasında derse {n} kez geç kaldı.",
+            "sick_reports": "{roepnaam} için {weken} okul haftası içinde ({van} – {tot}) {n} kez "
+                            "hastalık bildirimi yapıldı.",
+            "sick_days": "{roepnaam} {van} tarihinden beri hasta: art arda {n} okul günü.",
+            "luxury": "{roepnaam}, {van} tarihinde geçerli bir neden olmadan okulda yoktu. Bu "
+                      "gün bir tatilin ya da izin gününün hemen öncesinde veya sonrasındaydı.",
+            "luxury_leave": "{roepnaam}, {van} tarihinde geçerli bir neden olmadan okulda yoktu. "
+                            "O gün için izin verilmemişti.",
+            "long": "{roepnaam} {van} tarihinden beri geçerli bir neden olmadan okula gelmiyor. "
+                    "Bu süre artık {weken} okul haftasından uzun.",
+            "below": "Son {weken} okul haftasında {roepnaam} {lessen_n} dersin {aanwezig_n} "
+                     "tanesinde okuldaydı (%{procent_n}). Hastalık nedeniyle kaçırılan dersler "
+                     "de dahil olmak üzere bütün kaçırılan dersler sayılır.",
+            "sms": {
+                "hours": "{roepnaam}, {weken} okul haftasında geçerli bir neden olmadan {n} "
+                         "{eenheid} kaçırdı.",
+                "late": "{roepnaam} derse {n} kez geç kaldı.",
+                "sick_reports": "{roepnaam} için {weken} okul haftasında {n} kez hastalık "
+                                "bildirimi yapıldı.",
+                "sick_days": "{roepnaam} {n} okul günüdür hasta.",
+                "luxury": "{roepnaam}, tatile bitişik {van} tarihinde geçerli bir neden "
+                          "olmadan okulda yoktu.",
+                "luxury_leave": "{roepnaam}, {van} tarihinde izinsiz ve geçerli bir neden "
+                                "olmadan okulda yoktu.",
+                "long": "{roepnaam} {van} tarihinden beri geçerli bir neden olmadan okula "
+                        "gelmiyor.",
+                "below": "Son {weken} okul haftasında {roepnaam} derslerin %{procent_n} "
+                         "kadarında okuldaydı.",
+            },
+            "contact_mentor": "rehber öğretmen {mentor} ya da devamsızlık bürosu",
+            "contact_desk": "{school} devamsızlık bürosu",
+            "other_language": "(Okulun protokolündeki bu açıklama yalnızca {taal} olarak "
+                              "mevcuttur.)",
+            "languages": {"en": "İngilizce", "nl": "Felemenkçe"},
+            "units": {"lesuur": ("ders saati", "ders saati"), "klokuur": ("saat", "saat")},
+        },
+    },
+    "ar": {
+        PARENT: {
+            "hours": "خلال {weken} أسابيع دراسية ({van} – {tot}) تغيّب {roepnaam} {n} {eenheid} "
+                     "دون سبب مقبول.",
+            "late": "من {van} إلى {tot} تأخّر {roepnaam} عن الدروس {n} مرات.",
+            "sick_reports": "خلال {weken} أسابيع دراسية ({van} – {tot}) أُبلغنا بمرض {roepnaam} "
+                            "{n} مرات.",
+            "sick_days": "{roepnaam} مريض منذ {van}: {n} أيام دراسية متتالية.",
+            "luxury": "في {van} تغيّب {roepnaam} دون سبب مقبول، قبل عطلة أو يوم إجازة أو "
+                      "بعدهما مباشرة.",
+            "luxury_leave": "في {van} تغيّب {roepnaam} دون سبب مقبول، في يوم لم تُمنح له إجازة "
+                            "فيه.",
+            "long": "لم يحضر {roepnaam} إلى المدرسة منذ {van} دون سبب مقبول، وقد مضى على ذلك "
+                    "أكثر من {weken} أسابيع دراسية.",
+            "below": "في آخر {weken} أسابيع دراسية حضر {roepnaam} {aanwezig_n} درسًا من أصل "
+                     "{lessen_n} ({procent_n}%). تُحسب كل الدروس الفائتة، ومنها الدروس الفائتة "
+                     "بسبب المرض.",
+            "sms": {
+                "hours": "تغيّب {roepnaam} {n} {eenheid} دون سبب مقبول خلال {weken} أسابيع "
+                         "دراسية.",
+                "late": "تأخّر {roepnaam} {n} مرات.",
+                "sick_reports": "أُبلغنا بمرض {roepnaam} {n} مرات خلال {weken} أسابيع دراسية.",
+                "sick_days": "{roepnaam} مريض منذ {n} أيام دراسية.",
+                "luxury": "تغيّب {roepnaam} في {van} دون سبب مقبول، بجانب عطلة.",
+                "luxury_leave": "تغيّب {roepnaam} في {van} دون سبب مقبول ودون إجازة.",
+                "long": "لم يحضر {roepnaam} إلى المدرسة منذ {van} دون سبب مقبول.",
+                "below": "في آخر {weken} أسابيع دراسية حضر {roepnaam} {procent_n}% من الدروس.",
+            },
+            "contact_mentor": "المرشد الدراسي {mentor} أو مكتب الحضور",
+            "contact_desk": "مكتب الحضور في {school}",
+            "other_language": "(هذا الشرح من نظام الحضور في المدرسة متوفر باللغة {taal} فقط.)",
+            "languages": {"en": "الإنجليزية", "nl": "الهولندية"},
+            "units": {"lesuur": ("حصة دراسية", "حصص دراسية"), "klokuur": ("ساعة", "ساعات")},
+        },
+    },
+    "pl": {
+        PARENT: {
+            "hours": "W ciągu {weken} tygodni szkolnych ({van} – {tot}) Państwa dziecko "
+                     "({roepnaam}) opuściło bez ważnego powodu {n} {eenheid}",
+            "late": "Od {van} do {tot} Państwa dziecko ({roepnaam}) spóźniło się {n} razy.",
+            "sick_reports": "W ciągu {weken} tygodni szkolnych ({van} – {tot}) Państwa dziecko "
+                            "({roepnaam}) zostało zgłoszone jako chore {n} razy.",
+            "sick_days": "Państwa dziecko ({roepnaam}) choruje od {van}: to już {n}. dzień "
+                         "szkolny z rzędu.",
+            "luxury": "W dniu {van} Państwa dziecko ({roepnaam}) było nieobecne bez ważnego "
+                      "powodu, tuż przed feriami lub dniem wolnym albo tuż po nich.",
+            "luxury_leave": "W dniu {van} Państwa dziecko ({roepnaam}) było nieobecne bez "
+                            "ważnego powodu, w dniu, na który nie udzielono zwolnienia.",
+            "long": "Państwa dziecko ({roepnaam}) nie przychodzi do szkoły bez ważnego powodu od "
+                    "{van}. To już dłużej niż okres {weken} tygodni szkolnych.",
+            "below": "W ostatnich {weken} tygodniach szkolnych Państwa dziecko ({roepnaam}) było "
+                     "obecne na {aanwezig_n} z {lessen_n} lekcji ({procent_n}%). Liczą się "
+                     "wszystkie opuszczone lekcje, także z powodu choroby.",
+            "sms": {
+                "hours": "Dziecko opuściło bez ważnego powodu {n} {eenheid} w ciągu {weken} "
+                         "tygodni szkolnych.",
+                "late": "Dziecko spóźniło się {n} razy.",
+                "sick_reports": "Dziecko zostało zgłoszone jako chore {n} razy w ciągu {weken} "
+                                "tygodni szkolnych.",
+                "sick_days": "Dziecko choruje już {n}. dzień szkolny z rzędu.",
+                "luxury": "W dniu {van}, tuż przy feriach, dziecko było nieobecne bez "
+                          "ważnego powodu.",
+                "luxury_leave": "W dniu {van} dziecko było nieobecne bez ważnego powodu i bez "
+                                "zwolnienia.",
+                "long": "Dziecko nie przychodzi do szkoły bez ważnego powodu od {van}.",
+                "below": "W ostatnich {weken} tygodniach szkolnych dziecko było obecne na "
+                         "{procent_n}% lekcji.",
+            },
+            "contact_mentor": "wychowawcą ({mentor}) lub sekretariatem szkoły",
+            "contact_desk": "sekretariatem szkoły ({school})",
+            "other_language": "(To wyjaśnienie z regulaminu szkoły jest dostępne tylko w języku "
+                              "{taal}.)",
+            "languages": {"en": "angielskim", "nl": "niderlandzkim"},
+            "units": {"lesuur": ("godz. lekc.", "godz. lekc."), "klokuur": ("godz.", "godz.")},
+        },
+    },
+    "uk": {
+        PARENT: {
+            "hours": "За період {van} – {tot} ({weken} навч. тиж.) ваша дитина ({roepnaam}) "
+                     "пропустила без поважної причини {n} {eenheid}",
+            "late": "За період {van} – {tot} ваша дитина ({roepnaam}) запізнювалася на уроки. "
+                    "Кількість запізнень: {n}.",
+            "sick_reports": "За період {van} – {tot} ({weken} навч. тиж.) нам повідомляли про "
+                            "хворобу вашої дитини ({roepnaam}). Кількість повідомлень: {n}.",
+            "sick_days": "Ваша дитина ({roepnaam}) хворіє з {van}. Навчальних днів поспіль: {n}.",
+            "luxury": "{van} ваша дитина ({roepnaam}) була відсутня без поважної причини, "
+                      "безпосередньо перед канікулами чи вихідним днем або одразу після них.",
+            "luxury_leave": "{van} ваша дитина ({roepnaam}) була відсутня без поважної причини в "
+                            "день, на який не було надано дозволу.",
+            "long": "Ваша дитина ({roepnaam}) не відвідує школу без поважної причини з {van}. "
+                    "Це вже понад {weken} навч. тиж.",
+            "below": "За останні {weken} навч. тиж. ваша дитина ({roepnaam}) була присутня на "
+                     "{aanwezig_n} з {lessen_n} уроків ({procent_n}%). Враховуються всі "
+                     "пропущені уроки, зокрема через хворобу.",
+            "sms": {
+                "hours": "Дитина пропустила без поважної причини {n} {eenheid} за {weken} "
+                         "навч. тиж.",
+                "late": "Кількість запізнень дитини: {n}.",
+                "sick_reports": "Повідомлень про хворобу дитини за {weken} навч. тиж.: {n}.",
+                "sick_days": "Дитина хворіє. Навчальних днів поспіль: {n}.",
+                "luxury": "{van}, поруч із канікулами, дитина була відсутня без поважної "
+                          "причини.",
+                "luxury_leave": "{van} дитина була відсутня без поважної причини і без "
+                                "дозволу.",
+                "long": "Дитина не відвідує школу без поважної причини з {van}.",
+                "below": "За останні {weken} навч. тиж. дитина була на {procent_n}% уроків.",
+            },
+            "contact_mentor": "класного керівника ({mentor}) або адміністрації школи",
+            "contact_desk": "адміністрації школи ({school})",
+            "other_language": "(Це пояснення з правил школи доступне лише {taal} мовою.)",
+            "languages": {"en": "англійською", "nl": "нідерландською"},
+            "units": {"lesuur": ("ак. год.", "ак. год."), "klokuur": ("год.", "год.")},
+        },
+    },
+}
+
+
+def protocol_phrases(language: str, audience: str = PARENT) -> dict[str, Any]:
+    """The protocol phrases for ``language`` and ``audience``: the student's wording where it
+    exists, the parents' for the rest (an unknown language falls back to Dutch)."""
+    forms = PROTOCOL_PHRASES[normal_language(language)]
+    return {**forms[PARENT], **(forms.get(audience) or {})}
+
+
 def reply_sentence(language: str, context: dict[str, Any], *, channel: str = EMAIL,
                    audience: str = PARENT) -> str:
     """``{antwoord}``: how to reply on ``channel``, filled with the school's phone and e-mail.

@@ -16,11 +16,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aanwezig import access
 from aanwezig.protocol.defaults import default_steps
 from aanwezig.protocol.models import Protocol, ProtocolVersion
 from aanwezig.protocol.vocabulary import StepError, StepSpec, parse_steps
 from aanwezig.schools.models import School
-from aanwezig.schools.services import audit_create, audit_update, check_administer
+from aanwezig.schools.services import audit_create, audit_update, deny
+
+
+def _check_edit(actor: Any, school: School) -> None:
+    """Administrators and school leaders edit the protocol; ``actor=None`` is the system."""
+    if actor is not None and not access.may_edit_protocol(actor, school):
+        raise deny()
 
 
 def _user(actor: Any) -> Any:
@@ -28,19 +35,23 @@ def _user(actor: Any) -> Any:
 
 
 def ensure_protocol(school: School, *, now: dt.datetime | None = None) -> Protocol:
-    """Return the school's protocol, creating it with its sector's default steps (version 1)."""
+    """Return the school's protocol, creating it with its sector's default steps (version 1).
+
+    A protocol row without any version (made elsewhere for its settings) gets version 1 too.
+    """
     protocol = Protocol.objects.filter(school=school).first()
-    if protocol is not None:
+    if protocol is not None and ProtocolVersion.objects.filter(protocol=protocol).exists():
         return protocol
     try:
         with transaction.atomic():
-            protocol = Protocol.objects.create(school=school)
+            if protocol is None:
+                protocol = Protocol.objects.create(school=school)
+                audit_create(None, protocol)
             version = ProtocolVersion.objects.create(
                 school=school, protocol=protocol, number=1, steps=default_steps(school.sector),
                 note=_("Default protocol for %(sector)s") % {"sector": school.get_sector_display()},
                 created_at=now or timezone.now(),
             )
-            audit_create(None, protocol)
             audit_create(None, version)
     except IntegrityError:
         protocol = Protocol.objects.get(school=school)
@@ -51,12 +62,16 @@ def version_in_force(school: School, moment: dt.datetime | None = None) -> Proto
     """Return the version of the school's steps in force at ``moment`` (default: now).
 
     Before the first version (a moment before the protocol existed) the first version.
+    One query when the school has a protocol; it is made with its defaults otherwise.
     """
-    protocol = ensure_protocol(school)
-    versions = ProtocolVersion.objects.filter(protocol=protocol)
     at = moment or timezone.now()
-    version = versions.filter(created_at__lte=at).order_by("-number").first()
-    return version or versions.order_by("number").first()  # type: ignore[return-value]
+    version = (ProtocolVersion.objects.filter(school=school, created_at__lte=at)
+               .order_by("-number").first())
+    if version is None:
+        ensure_protocol(school)
+        version = ProtocolVersion.objects.filter(school=school).order_by("number").first()
+    assert version is not None
+    return version
 
 
 def steps_of(version: ProtocolVersion) -> list[StepSpec]:
@@ -73,7 +88,7 @@ def save_protocol_version(school: School, steps: Sequence[Mapping[str, Any]], *,
     vocabulary, duplicate keys, and a note of over 300 characters; saves nothing then.
     """
     protocol = ensure_protocol(school)
-    check_administer(actor, school)
+    _check_edit(actor, school)
     try:
         parsed = parse_steps(steps)
     except StepError as error:
@@ -101,7 +116,7 @@ PROTOCOL_SETTINGS = ("report_adults", "contact_name", "contact_role", "contact_p
 def update_protocol_settings(school: School, *, actor: Any, **values: Any) -> Protocol:
     """Change the protocol's settings (DUO for 18+, the DUO contact person)."""
     protocol = ensure_protocol(school)
-    check_administer(actor, school)
+    _check_edit(actor, school)
     unknown = set(values) - set(PROTOCOL_SETTINGS)
     if unknown:
         raise ValueError(f"unknown settings: {sorted(unknown)}")

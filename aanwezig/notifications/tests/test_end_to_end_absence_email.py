@@ -13,38 +13,17 @@ import zoneinfo
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from django.test import Client
 from django.urls import reverse
 
 from aanwezig.attendance.defaults import create_default_absence_reasons
-from aanwezig.notifications.channels import reset_transports
 from aanwezig.notifications.config import save_settings
 from aanwezig.notifications.delivery import deliver_due
 from aanwezig.notifications.models import Event, Message, MessageStatus, RecipientKind
-from aanwezig.notifications.tests.test_channel_email_smtp import RecordingHandler, free_port
 from aanwezig.roster.models import Channel
 from conftest import TODAY
 
 AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
-
-
-@pytest.fixture
-def inbox(settings):
-    handler = RecordingHandler()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = False
-    settings.DEFAULT_FROM_EMAIL = "aanwezig <noreply@aanwezig.example>"
-    settings.REPLY_TO_EMAIL = "antwoord@aanwezig.example"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    reset_transports()
-    yield handler
-    reset_transports()
-    controller.stop()
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """List the DUO reports (16 hours of unexcused absence in 4 school weeks) of one school.
 
-The rule is ``protocol.duo``; the hours come from ``protocol.facts``, which
-counts with ``attendance.counting``. See docs/duo-report.md for the output.
-Messages are translatable and shown in Dutch by default.
+The rule is ``protocol.duo``, applied to the school by ``protocol.duo_school``; the hours
+come from ``protocol.facts``, which counts with ``attendance.counting``. See
+docs/duo-report.md for the output. Messages are translatable and shown in Dutch by default.
 """
 
 from __future__ import annotations
@@ -14,12 +14,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from aanwezig.protocol.duo import DuoReport, duo_reports
-from aanwezig.protocol.facts import unexcused_hours_by_day
-from aanwezig.roster.models import Student
-from aanwezig.schools.calendar import Calendar
+from aanwezig.protocol.duo import DuoReport
+from aanwezig.protocol.duo_school import school_reports
 from aanwezig.schools.management.commands.create_school_year import find_school
-from aanwezig.schools.models import School, SchoolYear
 
 
 def _date(value: str, option: str) -> dt.date:
@@ -30,46 +27,6 @@ def _date(value: str, option: str) -> dt.date:
             _("Give %(option)s as a date like 2026-11-30, not “%(value)s”.")
             % {"option": option, "value": value}
         ) from None
-
-
-def school_reports(
-    school: School, start: dt.date, end: dt.date, *, report_adults: bool = False
-) -> list[tuple[str, DuoReport]]:
-    """Every report of every student of ``school`` whose end date lies in [start, end].
-
-    Counting runs per school year, from the first day of each school year that
-    overlaps the range through ``end``, so windows that began before ``start``
-    are found and follow-ups keep their dates. Returns (student key, report)
-    pairs sorted by end date, then student key.
-    """
-    students = list(
-        Student.objects.filter(school=school)
-        .values_list("pk", "school_key", "birth_date", "has_startkwalificatie")
-    )
-    found: list[tuple[str, DuoReport]] = []
-    years = SchoolYear.objects.filter(
-        school=school, start_date__lte=end, end_date__gte=start
-    ).order_by("start_date")
-    for year in years:
-        until = min(end, year.end_date)
-        calendar_days = set(Calendar(school, year.start_date, year.end_date).school_days())
-        hours = unexcused_hours_by_day(school, [pk for pk, *_rest in students],
-                                       year.start_date, until)
-        for pk, key, birth_date, has_startkwalificatie in students:
-            by_day = hours[pk]
-            if not by_day:
-                continue
-            # A lesson given on a day the calendar has off still is a lesson day.
-            school_days = calendar_days | set(by_day)
-            for report in duo_reports(
-                by_day, school_days, birth_date=birth_date,
-                has_startkwalificatie=has_startkwalificatie, report_adults=report_adults,
-                until=until,
-            ):
-                if start <= report.end_date <= end:
-                    found.append((key, report))
-    found.sort(key=lambda item: (item[1].end_date, item[0]))
-    return found
 
 
 def as_json(found: list[tuple[str, DuoReport]]) -> str:
