@@ -15,12 +15,14 @@ from typing import Any
 from django.db.models import (
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     prefetch_related_objects,
 )
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -222,6 +224,10 @@ def start_sections(user: Any, day: dt.date) -> list[Section]:
     role_labels = dict(Role.choices)
     for school in access.staff_schools(user).order_by("name"):
         roles = access.roles_at(user, school)
+        if access.may_work_on_cases(user, school):
+            tasks = task_overview(user, school, day)
+            if tasks["tasks"]:  # no section without open tasks: the page stays calm
+                sections.append(Section("tasks", _("Tasks"), school, data=tasks))
         if Role.TEACHER in roles:
             sections.append(Section("teacher", _("Teaching"), school,
                                     data=teacher_overview(user, school, day)))
@@ -253,7 +259,35 @@ def start_sections(user: Any, day: dt.date) -> list[Section]:
         sections.append(Section("partner", _("Schools you work with"),
                                 data={"partner": partner,
                                       "schools": list(partner.schools.order_by("name"))}))
+        shared = list(access.partner_cases_for_user(user).select_related("student", "school")
+                      .order_by("-status", "-opened_at")[:START_LIST_LIMIT])
+        if shared:
+            sections.append(Section("tasks", _("Cases shared with you"),
+                                    data={"partner_cases": shared}))
     return sections
+
+
+def task_overview(user: Any, school: School, day: dt.date) -> dict[str, Any]:
+    """The user's open tasks at ``school`` for the start page, soonest due first, with how
+    many there are and how many are overdue. A fixed number of queries (docs/cases.md)."""
+    mine = access.my_open_tasks(user, school)
+    counts = mine.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=day)))
+    tasks = list(
+        mine.select_related("student", "case", "assignee")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")[:START_LIST_LIMIT]
+    ) if counts["total"] else []
+    students = [t.student for t in tasks if t.student is not None]
+    case_ids = [t.case_id for t in tasks if t.case_id]
+    return {
+        "tasks": tasks,
+        "overdue": counts["overdue"],
+        "more": max(0, counts["total"] - len(tasks)),
+        "today": day,
+        "next": reverse("start"),
+        "openable": visible_ids(user, school, students) if students else set(),
+        "visible_cases": set(access.cases_for_user(user, school).filter(pk__in=case_ids)
+                             .values_list("pk", flat=True)) if case_ids else set(),
+    }
 
 
 # --- school pages --------------------------------------------------------------------------------
