@@ -44,8 +44,10 @@ from aanwezig.attendance.defaults import (  # noqa: F401 - default_absence_reaso
     create_default_absence_reasons,
     default_absence_reasons,
 )
-from aanwezig.attendance.models import AbsenceReason, Mark, MarkStatus, Registration
+from aanwezig.attendance.models import AbsenceReason, AbsenceReport, Mark, MarkStatus, Registration
 from aanwezig.demo import names as N
+from aanwezig.demo import protocol_students as P
+from aanwezig.protocol.services import ensure_protocol
 from aanwezig.roster.lessons import generate_lessons
 from aanwezig.roster.models import (
     Channel,
@@ -284,6 +286,10 @@ class Summary:
     lessons: int = 0
     registrations: int = 0
     marks: int = 0
+    absence_reports: int = 0
+    protocol_students: int = 0
+    #: (school id, step key, student id) of the students scripted to show a protocol step.
+    protocol_demo: list[tuple[int, str, int]] = field(default_factory=list)
     seconds: float = 0.0
     skipped: bool = False
 
@@ -445,6 +451,11 @@ class Seeder:
             picks = [days[rng.randint(40, 60)]]
             if rng.random() < 0.7:
                 picks.append(days[rng.randint(110, 130)])
+            if year.start_date <= self.today <= year.end_date and P.needs_recent_edge(days, self.today):
+                # No holiday in the last two weeks: a study day there shows luxury absence.
+                luxury_day = P.study_day_for_luxury(days, self.today)
+                if luxury_day is not None:
+                    picks = sorted({luxury_day, *picks[1:]})
             for n, day in enumerate(picks, start=1):
                 study_days.append(DayOff(school=school, school_year=year, kind=DayOffKind.STUDY_DAY,
                                          name=f"Studiedag {n}", start_date=day, end_date=day))
@@ -455,6 +466,9 @@ class Seeder:
         )
         self.periods[idx] = {(p.weekday, p.number): p for p in periods}
         self.reasons[idx] = create_default_absence_reasons(school)
+        # The default absence protocol, in force from the start of the current school year.
+        current = years[-1]
+        ensure_protocol(school, now=dt.datetime.combine(current.start_date, dt.time(8), self.tz))
 
     def create_partners(self) -> None:
         rng = self.rng("partners")
@@ -830,14 +844,14 @@ class Seeder:
         rows = list(
             Lesson.objects.filter(school=school)
             .order_by("date", "start_time", "group_id")
-            .values_list("id", "group_id", "date", "start_time", "teacher_id")
+            .values_list("id", "group_id", "date", "start_time", "teacher_id", "end_time")
         )
         self.summary.lessons += len(rows)
-        busy = {(t, d, st) for _id, _g, d, st, t in rows}
+        busy = {(t, d, st) for _id, _g, d, st, t, _end in rows}
         cancelled: set[int] = set()
         changes: list[Lesson] = []
         teacher_ids = [t.pk for t in teachers]
-        for pk, _g, day, start_time, teacher_id in rows:
+        for pk, _g, day, start_time, teacher_id, _end in rows:
             r = rng.random()
             if r < 0.003:
                 cancelled.add(pk)
@@ -1089,7 +1103,7 @@ class Seeder:
         # Registers for past lessons; a few of the last days are still open.
         regs: list[Registration] = []
         by_group_day: dict[tuple[int, dt.date], list[tuple[int, dt.time, int]]] = defaultdict(list)
-        for pk, group_id, day, start_time, teacher_id in rows:
+        for pk, group_id, day, start_time, teacher_id, _end in rows:
             if day < hist_start or day > hist_end or pk in cancelled:
                 continue
             if day in recent and rng.random() < 0.06:
@@ -1116,12 +1130,18 @@ class Seeder:
         for m in memberships:
             members_by_student[id(m.student)].append(m)
 
+        # Students whose history makes each default protocol step fire (protocol_students).
+        scripted = self.protocol_students(idx, school, rows, history, members_by_student,
+                                          by_group_day, mentors)
+        by_student = {id(item.student): item for item in scripted}
+
         marks: list[Mark] = []
         R = reasons
         season = {d: (1.5 if d.month in (12, 1, 2) else 1.0) for d in history}
         for ms in members_by_student.values():
             student = ms[0].student
             student_id = student.pk
+            first_mark = len(marks)
             profile = weighted(rng, [("normal", 84), ("moderate", 12), ("chronic", 4)])
             p_sick, p_skip, p_late = {"normal": (0.011, 0.002, 0.012),
                                       "moderate": (0.022, 0.012, 0.03),
@@ -1217,12 +1237,75 @@ class Seeder:
                         marks.append(Mark(school_id=school.pk, lesson_id=pk, student_id=student_id,
                                           date=day, status=MarkStatus.ABSENT, reason=reason,
                                           created_by_id=office_id, created_at=when, updated_at=when))
+            script = by_student.get(id(student))
+            if script is not None:
+                # The random draws above still ran, so every other student keeps their history.
+                del marks[first_mark:]
+                marks.extend(script.marks)
             if len(marks) >= 50_000:
                 Mark.objects.bulk_create(marks, batch_size=BATCH)
                 self.summary.marks += len(marks)
                 marks = []
         Mark.objects.bulk_create(marks, batch_size=BATCH)
         self.summary.marks += len(marks)
+
+    def protocol_students(self, idx: int, school: School, rows: list[tuple[Any, ...]],
+                          history: list[dt.date], members_by_student: dict[int, list[Membership]],
+                          by_group_day: dict[tuple[int, dt.date], list[tuple[int, dt.time, int]]],
+                          mentors: dict[int, list[User]]) -> list[P.Scripted]:
+        """Script the students for whom each default protocol step fires (see
+        ``protocol_students``) and save their sick reports; return the scripted students."""
+        year = self.years[idx][-1]
+        days = [d for d in history if d >= year.start_date]
+        if not days:
+            return []
+        if school.hour_unit == "klokuur":
+            hours = {pk: (dt.datetime.combine(day, end) - dt.datetime.combine(day, start)
+                          ).total_seconds() / 3600
+                     for pk, _g, day, start, _t, end in rows if day >= year.start_date}
+            hours_of: Callable[[int], float] = hours.__getitem__
+        else:
+            def hours_of(_pk: int) -> float:
+                return 1.0  # a lesson is one lesuur
+        off = {day for start, end in DayOff.objects.filter(school=school, school_year=year)
+               .values_list("start_date", "end_date")
+               for day in (start + dt.timedelta(days=n) for n in range((end - start).days + 1))
+               if day.weekday() < 5}
+        view = P.YearView(
+            school=school, today=self.today,
+            year_days=Calendar(school, year.start_date, year.end_date).school_days(),
+            days=days, recent=set(history[-3:]), off=off, reasons=self.reasons[idx],
+            office_id=self.office[idx].pk, hours_of=hours_of, tz=self.tz,
+        )
+        demo_students = {id(self.slots[i].student) for i in self.demo_family}
+
+        def lessons(group_id: int) -> dict[dt.date, list[tuple[int, dt.time, int]]]:
+            return {d: by_group_day[(group_id, d)] for d in days if (group_id, d) in by_group_day}
+
+        candidates = []
+        for ms in members_by_student.values():
+            student = ms[0].student
+            this_year = [m for m in ms if m.end_date is None or m.end_date >= year.start_date]
+            if (id(student) in demo_students or len(this_year) != 1
+                    or this_year[0].start_date > days[0] or student.enrolment_start > days[0]):
+                continue
+            candidates.append(P.Candidate(student, this_year[0].group.pk, lessons))
+        demo_mentor = self.demo_users["mentor"].pk
+        preferred = [gid for gid, users in mentors.items()
+                     if any(u.pk == demo_mentor for u in users)]
+        scripted = P.script_students(view, candidates, self.rng("protocol", idx),
+                                     preferred_groups=preferred)
+        reports = [report for item in scripted for report in item.reports]
+        AbsenceReport.objects.bulk_create(reports, batch_size=BATCH)
+        self.summary.absence_reports += len(reports)
+        self.summary.protocol_students += len(scripted)
+        self.summary.protocol_demo += [(school.pk, item.step, item.student.pk) for item in scripted]
+        if idx == next(i for i, plan in enumerate(self.plans) if plan.sector == school.sector):
+            names = {m.group.pk: m.group.name for ms in members_by_student.values() for m in ms}
+            for item in scripted:
+                self.log(f"    protocol demo {item.step}: {item.student.full_name} "
+                         f"({names.get(item.group_id, '')})")
+        return scripted
 
     # 5. demo logins ---------------------------------------------------------------------------
     def finish_demo_users(self) -> None:
