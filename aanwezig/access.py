@@ -13,7 +13,10 @@ Rules (docs/access.md):
 * a mentor sees the groups they mentor and those students;
 * a parent sees their own children, an adult child only with that child's consent;
 * a student sees themself;
-* an external partner sees no student data (only cases shared later).
+* an external partner sees no student data, only the cases shared with them
+  (``partner_cases_for_user``), and of those only what the law allows;
+* cases and tasks (docs/cases.md): school-wide roles all of their school, a mentor
+  those of their current mentees.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from django.utils import timezone
 
 from aanwezig.attendance.models import AbsenceReport
 from aanwezig.audit.services import record_read
+from aanwezig.protocol.models import Case, Task, TaskStatus
 from aanwezig.roster.models import (
     Group,
     GroupMentor,
@@ -84,6 +88,13 @@ def may_administer(user: Any, school: School | int | None = None) -> bool:
     if school is None:
         return StaffRole.objects.filter(user=user, role=Role.ADMINISTRATOR).exists()
     return Role.ADMINISTRATOR in roles_at(user, school)
+
+
+def may_edit_protocol(user: Any, school: School | int) -> bool:
+    """The school's absence protocol: its administrators and school leaders edit it."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return bool(roles_at(user, school) & {Role.ADMINISTRATOR, Role.SCHOOL_LEADER})
 
 
 # --- schools -----------------------------------------------------------------------------------
@@ -324,3 +335,138 @@ def may_record_absence(user: Any, student: Student, day: dt.date | None = None) 
     day = day or _today()
     groups = Membership.objects.filter(active_membership_q(day), student=student).values("group_id")
     return GroupMentor.objects.filter(user=user, group_id__in=groups).exists()
+
+
+# --- cases and tasks (docs/cases.md) ------------------------------------------------------------
+
+def _mentee_ids(user: Any, school: School, day: dt.date | None = None) -> QuerySet[Any, Any]:
+    """The pks of the students in the groups ``user`` mentors at ``school`` on ``day``."""
+    day = day or _today(school)
+    mentored = GroupMentor.objects.filter(school=school, user=user).values("group_id")
+    return (
+        Membership.objects.filter(active_membership_q(day), school=school, group_id__in=mentored)
+        .values("student_id")
+    )
+
+
+def may_work_on_cases(user: Any, school: School | int) -> bool:
+    """Whether ``user`` works with cases at ``school`` at all: school-wide roles and mentors."""
+    return bool(roles_at(user, school) & (SCHOOL_WIDE_ROLES | {Role.MENTOR}))
+
+
+def cases_for_user(user: Any, school: School) -> QuerySet[Case]:
+    """Cases of ``school`` the user may see: school-wide roles all, a mentor those of their
+    current mentees, nobody else (teachers, parents, students, partners: none here)."""
+    roles = roles_at(user, school)
+    base = Case.objects.filter(school=school)
+    if roles & SCHOOL_WIDE_ROLES:
+        return base
+    if Role.MENTOR in roles:
+        return base.filter(student_id__in=_mentee_ids(user, school))
+    return base.none()
+
+
+def get_case_for_user(user: Any, school: School, pk: int, *, log_read: bool = True) -> Case:
+    """Return a case of ``school`` the user may see, or 404. Logs the read (``what="case"``)."""
+    try:
+        case = cases_for_user(user, school).select_related(
+            "student", "student__school", "opened_by", "closed_by"
+        ).get(pk=pk)
+    except Case.DoesNotExist:
+        raise _deny() from None
+    if log_read:
+        record_read(actor=user, student=case.student, what="case")
+    return case
+
+
+def may_change_case(user: Any, case: Case) -> bool:
+    """Whether ``user`` may write in ``case`` (conversations, agreements, notes, closing):
+    whoever may see it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return cases_for_user(user, case.school).filter(pk=case.pk).exists()
+
+
+def may_open_case(user: Any, student: Student) -> bool:
+    """Whether ``user`` may open a case for ``student``: school-wide roles and the student's
+    current mentor (the same people who record absence for the student)."""
+    return may_record_absence(user, student)
+
+
+def may_involve_partners(user: Any, school: School | int) -> bool:
+    """Sharing a case with leerplicht, RMC or the jeugdarts is for school-wide roles only."""
+    return is_school_wide(user, school)
+
+
+def tasks_for_user(user: Any, school: School) -> QuerySet[Task]:
+    """Open and done tasks of ``school`` for the user: assigned to them, for a school-wide
+    role they hold there, or for the mentor role about one of their current mentees.
+    Cancelled tasks are nobody's work any more and are left out."""
+    roles = roles_at(user, school)
+    base = Task.objects.filter(school=school, status__in=[TaskStatus.OPEN, TaskStatus.DONE])
+    if not roles:
+        return base.none()
+    q = Q(assignee=user) | Q(role__in=sorted(roles & SCHOOL_WIDE_ROLES))
+    if Role.MENTOR in roles:
+        q |= Q(role=Role.MENTOR, student_id__in=_mentee_ids(user, school))
+    return base.filter(q)
+
+
+def my_open_tasks(user: Any, school: School) -> QuerySet[Task]:
+    """The user's own open tasks: assigned to them, or for their role and nobody in
+    particular (a task assigned to a colleague is theirs, even when it names our role)."""
+    return tasks_for_user(user, school).filter(
+        Q(assignee=user) | Q(assignee__isnull=True), status=TaskStatus.OPEN
+    )
+
+
+def get_task_for_user(user: Any, school: School, pk: int) -> Task:
+    """Return an open or done task of ``school`` for the user, or 404."""
+    try:
+        return tasks_for_user(user, school).select_related("student", "case").get(pk=pk)
+    except Task.DoesNotExist:
+        raise _deny() from None
+
+
+def tasks_to_cancel_for_user(user: Any, school: School) -> QuerySet[Task]:
+    """Open tasks of ``school`` the user may cancel: school-wide roles (they run the
+    protocol) any, anyone else only the tasks assigned to them."""
+    base = Task.objects.filter(school=school, status=TaskStatus.OPEN)
+    if is_school_wide(user, school):
+        return base
+    if not roles_at(user, school):
+        return base.none()
+    return base.filter(assignee=user)
+
+
+def get_task_to_cancel_for_user(user: Any, school: School, pk: int) -> Task:
+    """Return an open task of ``school`` the user may cancel, or 404."""
+    try:
+        return tasks_to_cancel_for_user(user, school).select_related("student", "case").get(
+            pk=pk)
+    except Task.DoesNotExist:
+        raise _deny() from None
+
+
+# --- external partners ------------------------------------------------------------------------
+
+def partner_cases_for_user(user: Any) -> QuerySet[Case]:
+    """Cases shared with the partner linked to ``user`` (``CasePartner``) at schools the
+    partner serves. Anyone else gets none: partners never see a school's other cases."""
+    partner = getattr(user, "partner", None) if getattr(user, "is_authenticated", False) else None
+    if partner is None:
+        return Case.objects.none()
+    return Case.objects.filter(
+        partners__partner=partner, school__in=partner.schools.values("pk")
+    ).distinct()
+
+
+def get_partner_case_for_user(user: Any, pk: int) -> Case:
+    """Return a case shared with the partner ``user``, or 404. Logs the read."""
+    try:
+        case = partner_cases_for_user(user).select_related("student", "student__school",
+                                                            "school").get(pk=pk)
+    except Case.DoesNotExist:
+        raise _deny() from None
+    record_read(actor=user, student=case.student, what="partner_case")
+    return case

@@ -7,4 +7,5 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("", include("aanwezig.web.urls")),
     path("", include("aanwezig.notifications.urls")),
+    path("", include("aanwezig.protocol.urls")),
 ]
