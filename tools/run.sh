@@ -44,6 +44,9 @@ trap stop EXIT
 mkdir -p var
 "$PY" manage.py migrate --noinput
 "$PY" manage.py seed_demo --if-empty
+# The absence protocol's first run, so that the demo's cases, tasks and DUO reports are there
+# at once (the loop below runs it again; it fires each step only once).
+"$PY" manage.py run_protocol
 
 "$PY" manage.py runserver "0.0.0.0:$PORT" --noreload &
 pids+=($!)
