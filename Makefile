@@ -91,7 +91,7 @@ bench: install compiled-messages
 	[ -f var/bench.json ] && cat var/bench.json && echo; exit $$status
 
 messages: install gettext
-	$(PY) manage.py makemessages -l nl -l en -e html,txt,py --ignore=.venv --ignore=var \
+	$(PY) manage.py makemessages -l nl -l en -l tr -l ar -l pl -l uk -e html,txt,py --ignore=.venv --ignore=var \
 		--ignore=static/vendor
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
 

@@ -16,7 +16,9 @@ Rules (docs/access.md):
 * an external partner sees no student data, only the cases shared with them
   (``partner_cases_for_user``), and of those only what the law allows;
 * cases and tasks (docs/cases.md): school-wide roles all of their school, a mentor
-  those of their current mentees.
+  those of their current mentees;
+* leave requests (docs/leave.md): school-wide roles all of their school; a parent sees
+  the requests for their child and opens the ones they made themself.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from django.utils import timezone
 
 from aanwezig.attendance.models import AbsenceReport
 from aanwezig.audit.services import record_read
+from aanwezig.leave.models import LeaveRequest
 from aanwezig.protocol.models import Case, Task, TaskStatus
 from aanwezig.roster.models import (
     Group,
@@ -255,13 +258,21 @@ def children_for_user(user: Any, day: dt.date | None = None) -> list[StudentGuar
     return [link for link in links if link.may_view_on(day)]
 
 
-def get_child_for_user(user: Any, pk: int) -> Student:
-    """Return a child the parent may view, or 404. Logs the read."""
+def get_child_for_user(user: Any, pk: int, *, what: str = "parent_view") -> Student:
+    """Return a child the parent may view, or 404. Logs the read (``what``: which page)."""
     for link in children_for_user(user):
         if link.student.pk == pk:
-            record_read(actor=user, student=link.student, what="parent_view")
+            record_read(actor=user, student=link.student, what=what)
             return link.student
     raise _deny()
+
+
+def is_guardian(user: Any) -> bool:
+    """Whether ``user`` is a parent or carer (has a guardian record), with or without children
+    they may see today."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return getattr(user, "guardian", None) is not None
 
 
 def own_student(user: Any) -> Student | None:
@@ -269,6 +280,36 @@ def own_student(user: Any) -> Student | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Student.objects.select_related("school").filter(user=user).first()
+
+
+def may_report_for(user: Any, student: Student, day: dt.date | None = None) -> bool:
+    """Whether ``user`` may report ``student`` sick or better, or report a medical appointment
+    or a religious holiday, from the portal (docs/portal-reports.md).
+
+    * a student of 18 or over, for themself;
+    * a parent or carer linked to the student; for an adult child only when the child allows
+      the parent both to see their attendance (``adult_consent_view``) and to be contacted
+      (``adult_consent_contact``), since a report speaks for the child and is answered.
+
+    Only while the student is enrolled. A student under 18 does not report themself: their
+    parents do.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    day = day or _today()
+    if not student.is_enrolled_on(day):
+        return False
+    if student.user_id is not None and student.user_id == user.pk:
+        return student.is_adult_on(day)
+    guardian = getattr(user, "guardian", None)
+    if guardian is None:
+        return False
+    link = StudentGuardian.objects.filter(student=student, guardian=guardian).first()
+    if link is None:
+        return False
+    if student.is_adult_on(day):
+        return link.adult_consent_view and link.adult_consent_contact
+    return True
 
 
 # --- change rights -----------------------------------------------------------------------------
@@ -470,3 +511,54 @@ def get_partner_case_for_user(user: Any, pk: int) -> Case:
         raise _deny() from None
     record_read(actor=user, student=case.student, what="partner_case")
     return case
+
+
+# --- leave requests (docs/leave.md) ------------------------------------------------------------
+
+def may_handle_leave(user: Any, school: School | int) -> bool:
+    """Leave requests are decided, forwarded and recorded by the school head and the other
+    school-wide roles of the school; nobody else sees them on the school side."""
+    return is_school_wide(user, school)
+
+
+def leave_requests_for_user(user: Any, school: School) -> QuerySet[LeaveRequest]:
+    """Leave requests of ``school`` the user may handle: school-wide roles all, others none."""
+    base = LeaveRequest.objects.filter(school=school)
+    return base if may_handle_leave(user, school) else base.none()
+
+
+def get_leave_request_for_user(user: Any, school: School, pk: int, *,
+                               log_read: bool = True) -> LeaveRequest:
+    """Return a leave request of ``school`` the user may handle, or 404. Logs the read
+    (``what="leave_request"``): a request is part of the student's file."""
+    try:
+        leave = leave_requests_for_user(user, school).select_related(
+            "student", "student__school", "requested_by", "decided_by", "forwarded_by",
+            "school").get(pk=pk)
+    except LeaveRequest.DoesNotExist:
+        raise _deny() from None
+    if log_read:
+        record_read(actor=user, student=leave.student, what="leave_request")
+    return leave
+
+
+def leave_requests_of_child(user: Any, student: Student) -> QuerySet[LeaveRequest]:
+    """The leave requests of a child the parent may view (``get_child_for_user`` first), from
+    every parent of the child, so that nobody asks twice for the same days."""
+    if not any(link.student.pk == student.pk for link in children_for_user(user)):
+        return LeaveRequest.objects.none()
+    return LeaveRequest.objects.filter(school_id=student.school_id, student=student)
+
+
+def get_own_leave_request(user: Any, student: Student, pk: int) -> LeaveRequest:
+    """Return a leave request of ``student`` that the parent ``user`` made themself, or 404.
+    Another parent's request (its reason, its letter) is theirs."""
+    guardian = getattr(user, "guardian", None) if getattr(user, "is_authenticated", False) else None
+    if guardian is None:
+        raise _deny()
+    try:
+        return leave_requests_of_child(user, student).select_related(
+            "student", "student__school", "school", "requested_by", "decided_by").get(
+            pk=pk, requested_by=guardian)
+    except LeaveRequest.DoesNotExist:
+        raise _deny() from None

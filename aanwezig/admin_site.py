@@ -28,11 +28,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from aanwezig import access
+from aanwezig.portal.forms_signin import RateLimitedLoginMixin
 from aanwezig.schools.models import Board, Role, School
 
 
-class AdministratorLoginForm(AdminAuthenticationForm):
-    """Admin login for school administrators (and superusers), whatever ``is_staff`` says."""
+class AdministratorLoginForm(RateLimitedLoginMixin, AdminAuthenticationForm):
+    """Admin login for school administrators (and superusers), whatever ``is_staff`` says;
+    rate limited like ``/login/``."""
 
     error_messages = {
         **AdminAuthenticationForm.error_messages,

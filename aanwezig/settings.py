@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "aanwezig.roster",
     "aanwezig.attendance",
     "aanwezig.protocol",
+    "aanwezig.leave",
+    "aanwezig.portal",
     "aanwezig.audit",
     "aanwezig.notifications",
     "aanwezig.web",
@@ -110,7 +112,12 @@ LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+# Staff pages offer Dutch and English; the portal for parents and students offers all six
+# parent languages (docs/portal-student.md). Arabic runs right to left.
+LANGUAGES = [
+    ("nl", _("Dutch")), ("en", _("English")), ("tr", _("Turkish")), ("ar", _("Arabic")),
+    ("pl", _("Polish")), ("uk", _("Ukrainian")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
@@ -150,6 +157,9 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBa
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 #: Printed letter batches (PDF); never served as static or media files, only through a staff view.
 LETTERS_DIR = Path(env_str("LETTERS_DIR", str(VAR_DIR / "letters")))
+#: Files parents upload with a leave request (employer's statements); never served as static or
+#: media files, only through the gatekept leave views.
+LEAVE_FILES_DIR = Path(env_str("LEAVE_FILES_DIR", str(VAR_DIR / "leave")))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -158,6 +168,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "aanwezig <noreply@localhost>")
 #: Where parents' e-mail replies go (an inbox the reply import reads); empty: the school's e-mail.
 REPLY_TO_EMAIL = env_str("REPLY_TO_EMAIL", "")
+#: The address parents use to reach aanwezig; portal links in e-mails sent without a web
+#: request (``manage.py invite_portal``) start with it (docs/portal-signin.md).
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 
 #: The SMS provider: an HTTP endpoint that takes JSON {"to", "text", "sender"} with a bearer key.
 SMS_API_URL = env_str("SMS_API_URL", "")

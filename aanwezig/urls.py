@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("aanwezig.web.urls")),
     path("", include("aanwezig.notifications.urls")),
     path("", include("aanwezig.protocol.urls")),
+    path("", include("aanwezig.portal.urls")),
 ]

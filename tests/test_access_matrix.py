@@ -68,7 +68,7 @@ class Case:
     """
 
     label: str
-    kwargs: Callable[[Any], dict[str, int]] = lambda w: {}
+    kwargs: Callable[[Any], dict[str, Any]] = lambda w: {}
     expect: dict[str, int] = field(default_factory=dict)
     default: int = NOT_FOUND
     anonymous: int = FOUND
@@ -295,7 +295,8 @@ MATRIX: dict[str, list[Case]] = {
                                             "school_id": w.school_b.pk}, method="post"),
     ],
     "child": [
-        Case("Sam", lambda w: {"pk": w.child_a.pk}, {"parent_user": OK}),
+        Case("Sam", lambda w: {"pk": w.child_a.pk}, {"parent_user": FOUND},
+             redirect_to={"parent_user": lambda w: reverse("portal_child", args=[w.child_a.pk])}),
         Case("Noor", lambda w: {"pk": w.classmate_a.pk}),
         Case("Yusuf without consent", lambda w: {"pk": w.adult.pk}),
         Case("Lotte", lambda w: {"pk": w.student_b.pk}),
@@ -563,6 +564,313 @@ MATRIX.update({
         Case("C:Yusuf", school_obj("c", "adult")),
         Case("A with B's student", school_obj("a", "student_b")),
         Case("missing", lambda w: {"school_id": w.school_a.pk, "pk": 999_999}),
+    ],
+})
+
+# --- portal: signing in, invitations, preferences -----------------------------------------------
+
+
+def sign_in_link_of_sams_parent(w: Any) -> dict[str, Any]:
+    """A working sign-in link of Sam's parent (made once per world); GET only shows a button."""
+    from django.utils import timezone
+
+    from aanwezig.portal import signin
+    from aanwezig.portal.models import TokenPurpose
+
+    if not hasattr(w, "parent_link"):
+        w.parent_link = signin._new_token(w.parent_user, TokenPurpose.LOGIN, timezone.now())[1]
+    return {"token": w.parent_link}
+
+
+SIGNIN_PEOPLE = {"parent_user": OK, "adult_user": OK, "adult_parent_user": OK}
+SIGNIN_PEOPLE_REFUSED = dict.fromkeys(SIGNIN_PEOPLE, REFUSED)
+
+MATRIX.update({
+    "portal_signin": [
+        Case("form", default=FOUND, anonymous=OK, redirect_to=dict.fromkeys(PERSONAS, "start")),
+        Case("empty request", default=FOUND, anonymous=REFUSED, method="post",
+             redirect_to=dict.fromkeys(PERSONAS, "start")),
+    ],
+    "portal_signin_sent": [Case("page", default=OK, anonymous=OK)],
+    "portal_link": [
+        Case("unknown link", lambda w: {"token": "onbekend"}, default=OK, anonymous=OK),
+        Case("unknown link used", lambda w: {"token": "onbekend"}, default=OK, anonymous=OK,
+             method="post"),
+        Case("Sam's parent's link", sign_in_link_of_sams_parent, default=OK, anonymous=OK),
+    ],
+    "portal_preferences": [
+        Case("own", expect=SIGNIN_PEOPLE),
+        Case("empty save", expect=SIGNIN_PEOPLE_REFUSED, method="post"),
+    ],
+    "portal_password": [
+        Case("empty save", expect=SIGNIN_PEOPLE_REFUSED, method="post"),
+    ],
+    "portal_invite_family": [
+        Case("A:Sam", school_obj("a", "child_a"), {"officer_a": FOUND, "admin_a": FOUND},
+             method="post", redirect_to=dict.fromkeys(["officer_a", "admin_a"],
+                                                      page_of("student", "a", "child_a"))),
+        Case("A:Daan (mentor's group)", school_obj("a", "other_a"),
+             {"officer_a": FOUND, "admin_a": FOUND}, method="post",
+             redirect_to=dict.fromkeys(["officer_a", "admin_a"],
+                                       page_of("student", "a", "other_a"))),
+        Case("C:Yusuf", school_obj("c", "adult"), method="post"),
+        Case("A with B's student", school_obj("a", "student_b"), method="post"),
+    ],
+})
+
+# --- portal: the child's pages, where do we stand ----------------------------------------------
+
+
+def child_cases() -> list[Case]:
+    """A child page for Sam (his parent only), a classmate, an adult without consent, and a
+    child of the other board: the same 404 for everyone else, staff included."""
+    return [
+        Case("Sam", lambda w: {"pk": w.child_a.pk}, {"parent_user": OK}),
+        Case("Noor", lambda w: {"pk": w.classmate_a.pk}),
+        Case("Yusuf without consent", lambda w: {"pk": w.adult.pk}),
+        Case("Lotte", lambda w: {"pk": w.student_b.pk}),
+        Case("missing", lambda w: {"pk": 999_999}),
+    ]
+
+
+MATRIX.update({
+    "portal_home": [
+        Case("own", expect={"parent_user": OK, "adult_parent_user": OK, "adult_user": FOUND},
+             redirect_to={"adult_user": "portal_student"}),
+    ],
+    "portal_child": child_cases(),
+    "portal_standing": child_cases(),
+    "portal_protocol": child_cases(),
+    "portal_contacts": child_cases(),
+})
+
+# --- portal: reporting sick, appointments, religious holidays ---------------------------------
+
+
+def sam_sick(w: Any) -> dict[str, int]:
+    """Sam with his open sick report (``sick_report_of_sam``): the sick page sends his parent
+    on to "back to health"."""
+    return {"pk": w.child_a.pk, "report_pk": sick_report_of_sam(w)["report_pk"]}
+
+
+def yusufs_appointment(w: Any) -> dict[str, int]:
+    """Yusuf (19) with an appointment he reported himself (made once per world)."""
+    from aanwezig.attendance.defaults import create_default_absence_reasons
+    from aanwezig.attendance.models import AbsenceReport
+
+    if not hasattr(w, "yusufs_report"):
+        reasons = create_default_absence_reasons(w.school_c)
+        w.yusufs_report = AbsenceReport.objects.create(
+            school=w.school_c, student=w.adult, reason=reasons["medisch"], start_date=TODAY,
+            start_time=dt.time(9), end_date=TODAY, end_time=dt.time(10), source="student",
+            created_at=dt.datetime(2026, 11, 18, 8, tzinfo=dt.UTC),
+        )
+    return {"pk": w.adult.pk, "report_pk": w.yusufs_report.pk}
+
+
+def report_cases() -> list[Case]:
+    """A report form for Sam (his parent), for Yusuf (himself; not his parent without
+    consent), a classmate and a child of the other board: the same 404 for everyone else."""
+    def only(key: str) -> Callable[[Any], dict[str, int]]:
+        return lambda w: {"pk": getattr(w, key).pk}
+    return [
+        Case("Sam", only("child_a"), {"parent_user": OK}),
+        Case("Yusuf", only("adult"), {"adult_user": OK}),
+        Case("Noor", only("classmate_a")),
+        Case("Lotte", only("student_b")),
+        Case("missing", lambda w: {"pk": 999_999}),
+        Case("Noor, sent", only("classmate_a"), method="post"),
+    ]
+
+
+MATRIX.update({
+    "portal_report": [Case("own", default=OK)],
+    "portal_report_sick": [
+        Case("Sam, sick already", lambda w: {"pk": sam_sick(w)["pk"]}, {"parent_user": FOUND},
+             redirect_to={"parent_user": lambda w: reverse("portal_report_better",
+                                                           args=[w.child_a.pk])}),
+        *report_cases()[1:],
+    ],
+    "portal_report_better": [
+        Case("Sam, sick", lambda w: {"pk": sam_sick(w)["pk"]}, {"parent_user": OK}),
+        Case("Yusuf, not sick", lambda w: {"pk": w.adult.pk}, {"adult_user": FOUND},
+             redirect_to={"adult_user": "portal_report"}),
+        *report_cases()[2:],
+    ],
+    "portal_report_medical": report_cases(),
+    "portal_report_religious": report_cases(),
+    "portal_report_done": [
+        Case("Sam's sick report", sam_sick, {"parent_user": OK}),
+        Case("Yusuf's appointment", yusufs_appointment, {"adult_user": OK}),
+        Case("Sam's report under Yusuf", lambda w: {"pk": w.adult.pk,
+                                                    "report_pk": sam_sick(w)["report_pk"]}),
+        Case("Noor", lambda w: {"pk": w.classmate_a.pk, "report_pk": sam_sick(w)["report_pk"]}),
+    ],
+})
+
+# --- portal: leave requests, and the school's decisions ----------------------------------------
+@pytest.fixture(autouse=True)
+def _leave_files_in_tmp(settings, tmp_path):
+    """Statements uploaded with leave requests go to a temporary folder in these tests."""
+    settings.LEAVE_FILES_DIR = tmp_path / "leave"
+
+
+def leave_of(key: str, student: str, state: str) -> Callable[[Any], dict[str, int]]:
+    """A leave request of ``student`` at school ``key`` (made once per world): ``open``
+    (submitted) or ``decided`` (refused, with a statement and so a letter)."""
+    def kwargs(w: Any) -> dict[str, int]:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from aanwezig.leave import services as leave_services
+        from aanwezig.testing import factories as f
+
+        attr = f"leave_{key}_{student}_{state}"
+        if not hasattr(w, attr):
+            child = getattr(w, student)
+            link = child.guardian_links.select_related("guardian").first()
+            guardian = link.guardian if link else f.make_guardian(child.school.board)
+            if link is None:
+                f.link_guardian(child, guardian)
+            day = dt.date(2026, 11, 23) if state == "open" else dt.date(2026, 11, 30)
+            leave = leave_services.submit_leave_request(
+                child, guardian=guardian, kind="important_14", start_date=day, end_date=day,
+                reason="Bruiloft.", actor=None,
+                statement=SimpleUploadedFile("v.png", b"\x89PNG\r\n\x1a\n" + b"0" * 16))
+            if state == "decided":
+                leave_services.decide_leave_request(leave.leave, approve=False,
+                                                    decision_text="Nee.", actor=None)
+            setattr(w, attr, leave.leave)
+        return {"school_id": getattr(w, f"school_{key}").pk, "pk": getattr(w, attr).pk}
+    return kwargs
+
+
+def child_leave(student: str, state: str, owner: str = "child_a",
+                key: str = "a") -> Callable[[Any], dict[str, int]]:
+    """Portal kwargs: ``student``'s page with a leave request of ``owner``."""
+    return lambda w: {"pk": getattr(w, student).pk,
+                      "leave_pk": leave_of(key, owner, state)(w)["pk"]}
+
+
+def leave_page(w: Any) -> str:
+    return reverse("leave_request", args=[w.school_a.pk, leave_of("a", "child_a", "decided")(w)["pk"]])
+
+
+def portal_leave_page(w: Any) -> str:
+    return reverse("portal_leave_request",
+                   args=[w.child_a.pk, leave_of("a", "child_a", "decided")(w)["pk"]])
+
+
+MATRIX.update({
+    "portal_leave_home": [
+        Case("own", expect={"parent_user": FOUND, "adult_parent_user": OK},
+             redirect_to={"parent_user": lambda w: reverse("portal_leave", args=[w.child_a.pk])}),
+    ],
+    "portal_leave": [
+        Case("Sam", lambda w: {"pk": w.child_a.pk}, {"parent_user": OK}),
+        Case("Noor", lambda w: {"pk": w.classmate_a.pk}),
+        Case("Yusuf without consent", lambda w: {"pk": w.adult.pk}),
+        Case("Lotte", lambda w: {"pk": w.student_b.pk}),
+    ],
+    "portal_leave_request": [
+        Case("Sam's open request", child_leave("child_a", "open"), {"parent_user": OK}),
+        Case("Sam's decided request", child_leave("child_a", "decided"), {"parent_user": OK}),
+        Case("Noor with Sam's request", child_leave("classmate_a", "open")),
+        Case("Lotte's request", child_leave("student_b", "open", "student_b", "b")),
+    ],
+    "portal_leave_withdraw": [
+        Case("Sam's decided request (final)", child_leave("child_a", "decided"),
+             {"parent_user": FOUND}, method="post",
+             redirect_to={"parent_user": portal_leave_page}),
+        Case("Noor with Sam's request", child_leave("classmate_a", "decided"), method="post"),
+    ],
+    # HEAD: the test client drops the body, which is binary PDF (tested in test_leave_pages).
+    "portal_leave_letter": [
+        Case("Sam's decided request", child_leave("child_a", "decided"), {"parent_user": OK},
+             method="head"),
+        Case("Sam's open request (no letter yet)", child_leave("child_a", "open"),
+             method="head"),
+        Case("Noor with Sam's request", child_leave("classmate_a", "decided"), method="head"),
+    ],
+    "leave_requests": [
+        Case("A", school("a"), A_WIDE),
+        Case("B", school("b")),
+        Case("C", school("c")),
+    ],
+    "leave_request": [
+        Case("A:Sam's request", leave_of("a", "child_a", "open"), A_WIDE),
+        Case("B with A's request", lambda w: {**leave_of("a", "child_a", "open")(w),
+                                              "school_id": w.school_b.pk}),
+        Case("A with B's request", lambda w: {**leave_of("b", "student_b", "open")(w),
+                                              "school_id": w.school_a.pk}),
+    ],
+    "leave_decide": [
+        Case("A:Sam's decided request (final)", leave_of("a", "child_a", "decided"),
+             A_WIDE_FOUND, method="post", redirect_to=dict.fromkeys(A_WIDE, leave_page)),
+        Case("B with A's request", lambda w: {**leave_of("a", "child_a", "open")(w),
+                                              "school_id": w.school_b.pk}, method="post"),
+    ],
+    "leave_forward": [
+        Case("A:Sam's decided request (final)", leave_of("a", "child_a", "decided"),
+             A_WIDE_FOUND, method="post", redirect_to=dict.fromkeys(A_WIDE, leave_page)),
+        Case("B with A's request", lambda w: {**leave_of("a", "child_a", "open")(w),
+                                              "school_id": w.school_b.pk}, method="post"),
+    ],
+    "leave_statement": [
+        Case("A:Sam's statement", leave_of("a", "child_a", "open"), A_WIDE, method="head"),
+        Case("B with A's statement", lambda w: {**leave_of("a", "child_a", "open")(w),
+                                                "school_id": w.school_b.pk}, method="head"),
+    ],
+    "leave_letter": [
+        Case("A:Sam's decided request", leave_of("a", "child_a", "decided"), A_WIDE,
+             method="head"),
+        Case("A:Sam's open request (no letter yet)", leave_of("a", "child_a", "open"),
+             method="head"),
+        Case("B with A's request", lambda w: {**leave_of("a", "child_a", "decided")(w),
+                                              "school_id": w.school_b.pk}, method="head"),
+    ],
+})
+
+# --- portal: the student's own portal, consent, contacts and inbox -----------------------------
+def portal_message_about_yusuf(w: Any, to: str) -> dict[str, int]:
+    """A message about Yusuf to Yusuf himself (``to="student"``) or to his parent, who has no
+    consent (``to="guardian"``); made once per world."""
+    from aanwezig.notifications.models import Message
+
+    attribute = f"yusuf_message_{to}"
+    if not hasattr(w, attribute):
+        now = dt.datetime(2026, 11, 18, 9, tzinfo=dt.UTC)
+        setattr(w, attribute, Message.objects.create(
+            school=w.school_c, event="monthly_overview", channel="portal", student=w.adult,
+            recipient_kind=to, guardian=w.adult_parent if to == "guardian" else None,
+            language="nl", subject="Zo was Yusuf er", body_text="Yusuf was er bij 96 lessen.",
+            dedupe_key=f"matrix:{to}", status="sent", next_attempt_at=now, created_at=now,
+        ))
+    return {"pk": getattr(w, attribute).pk}
+
+
+def portal_message_to_sams_parent(w: Any) -> dict[str, int]:
+    reply_to_sams_message(w)
+    return {"pk": w.sams_reply.message_id}
+
+
+PORTAL_PEOPLE = {"parent_user": OK, "adult_user": OK, "adult_parent_user": OK}
+
+MATRIX.update({
+    "portal_student": [Case("own", expect={"adult_user": OK})],
+    "portal_consent": [
+        Case("own (19)", expect={"adult_user": OK}),
+        Case("save (19)", expect={"adult_user": FOUND}, method="post",
+             redirect_to={"adult_user": "portal_consent"}),
+    ],
+    "portal_inbox": [Case("own", expect=PORTAL_PEOPLE)],
+    "portal_message": [
+        Case("to Sam's parent", portal_message_to_sams_parent, {"parent_user": OK}),
+        Case("to Sam's parent, reply (empty)", portal_message_to_sams_parent,
+             {"parent_user": OK}, method="post"),
+        Case("to Yusuf", lambda w: portal_message_about_yusuf(w, "student"), {"adult_user": OK}),
+        Case("to Yusuf's parent, without consent",
+             lambda w: portal_message_about_yusuf(w, "guardian")),
+        Case("missing", lambda w: {"pk": 999_999}),
     ],
 })
 

@@ -18,6 +18,8 @@ BOARD_LEVEL = {
     "roster.Guardian": "a parent may have children at several schools of one board",
     "schools.ExternalPartner": "partners serve several schools of a board (linked many-to-many)",
     "accounts.User": "one login may hold roles at several schools and be a parent too",
+    "portal.LoginToken": "belongs to a login, which may span schools",
+    "portal.LoginAttempt": "rate limiting by e-mail address and IP address, before any school",
     "audit.AuditEvent": "also records board-level events, so its school is optional",
 }
 

@@ -53,13 +53,14 @@ pids+=($!)
 "$PY" manage.py db_worker --no-reload &
 pids+=($!)
 # What cron does in production: queue messages for unexplained absences after the grace
-# period and register reminders, run the absence protocol, and deliver what is due
-# (retries included).
+# period and register reminders, run the absence protocol, ask students who turned 18 who
+# may follow along, and deliver what is due (retries included).
 # The loop waits on its sleep, so that stopping the loop stops the sleep too.
 (trap 'kill "$nap" 2>/dev/null; exit 0' TERM
  while true; do
     "$PY" manage.py run_notifications -v0 || true
     "$PY" manage.py run_protocol -v0 >/dev/null || true
+    "$PY" manage.py ask_adult_consent -v0 || true
     "$PY" manage.py deliver_messages -v0 || true
     sleep 60 & nap=$!
     wait "$nap"

@@ -207,11 +207,15 @@ def report_covers(report: AbsenceReport, day: dt.date, start: dt.time, end: dt.t
     """Whether ``report`` covers a lesson on ``day`` from ``start`` to ``end``.
 
     A lesson is covered when it overlaps the report's stretch of time; an open
-    report covers every day from its start.
+    report covers every day from its start, up to (not including) its expected day
+    back: on that day the student is expected at school, and a teacher registers them
+    as they find them.
     """
     if report.withdrawn or day < report.start_date:
         return False
     if report.end_date is not None and day > report.end_date:
+        return False
+    if report.end_date is None and report.expected_end is not None and day >= report.expected_end:
         return False
     if day == report.start_date and report.start_time and end <= report.start_time:
         return False
@@ -460,6 +464,32 @@ def _check_absence_right(actor: Any, student: Student) -> None:
         raise deny()
 
 
+def _family_reports(actor: Any, student: Student) -> bool:
+    """Whether ``actor`` reports as the family (a parent, or an adult student for themself)
+    rather than as staff: they may not record absence, but may report from the portal."""
+    return (actor is not None and not access.may_record_absence(actor, student)
+            and access.may_report_for(actor, student))
+
+
+def _check_report_right(actor: Any, student: Student, *, source: str,
+                        guardian: Guardian | None) -> None:
+    """Staff who may record absence report with any source. A parent reports only as
+    themself (source ``guardian`` with their own guardian record), an adult student only
+    for themself (source ``student``, no guardian); see docs/portal-reports.md."""
+    if actor is None or access.may_record_absence(actor, student):
+        return
+    if not access.may_report_for(actor, student):
+        raise deny()
+    if student.user_id is not None and student.user_id == actor.pk:
+        allowed = source == ReportSource.STUDENT and guardian is None
+    else:
+        own = getattr(actor, "guardian", None)
+        allowed = (source == ReportSource.GUARDIAN and own is not None and guardian is not None
+                   and guardian.pk == own.pk)
+    if not allowed:
+        raise deny()
+
+
 def _moment(day: dt.date, at: dt.time | None, default: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, at or default)
 
@@ -509,9 +539,10 @@ def _validate_report(report: AbsenceReport, errors: list[ValidationError]) -> No
 def _report_lessons(report: AbsenceReport, today: dt.date) -> list[Lesson]:
     """Existing scheduled lessons of the student's groups that the report covers.
 
-    An open report fills through its expected day back (or today, if later).
+    An open report fills through the day before its expected day back (or today, if later).
     """
-    last = report.end_date or max(report.expected_end or today, today)
+    last = report.end_date or max(report.expected_end - dt.timedelta(days=1)
+                                  if report.expected_end else today, today)
     if report.withdrawn or last < report.start_date:
         return []
     memberships = list(
@@ -593,8 +624,10 @@ def create_absence_report(
 
     Without ``end_date`` the report is open (a sick report until the student is
     reported better). No diagnosis is recorded: the reason says *sick*, nothing more.
+    The actor may also be a parent (source ``guardian``, their own guardian record) or an
+    adult student for themself (source ``student``), as the portal reports.
     """
-    _check_absence_right(actor, student)
+    _check_report_right(actor, student, source=source, guardian=guardian)
     errors: list[ValidationError] = []
     reason = AbsenceReason.objects.filter(school_id=student.school_id, code=reason_code,
                                           is_active=True).first()
@@ -636,8 +669,15 @@ def create_absence_report(
 def end_absence_report(report: AbsenceReport, *, end_date: dt.date, actor: Any,
                        end_time: dt.time | None = None) -> AbsenceReport:
     """Report the student better (betermelding) or end leave early: the report ends on
-    ``end_date`` (at ``end_time``, if given) and its marks after that are removed."""
-    _check_absence_right(actor, report.student)
+    ``end_date`` (at ``end_time``, if given) and its marks after that are removed.
+
+    A parent or an adult student (``access.may_report_for``) may end a sick report only:
+    leave and the school's other reports are ended by the school."""
+    if _family_reports(actor, report.student):
+        if report.reason.category != ReasonCategory.SICK:
+            raise deny()
+    else:
+        _check_absence_right(actor, report.student)
     if report.withdrawn:
         raise ValidationError(_("This report was withdrawn and cannot be ended."),
                               code="report_withdrawn")

@@ -30,15 +30,20 @@ class Event(models.TextChoices):
     REGISTER_REMINDER = "register_reminder", _("register reminder")
 
 
-#: Events of the absence protocol's messages (``protocol/messages.py``). They are sent through
-#: the pipeline like the others but have their own texts and are not in ``Event``.
-PROTOCOL_EVENTS = {
+#: Events sent through the pipeline like the others, with texts of their own, that are not in
+#: ``Event``: the absence protocol's messages (``protocol/messages.py``) and the portal's.
+MORE_EVENTS = {
     "protocol_concern": _("protocol: we are concerned"),
     "protocol_conversation": _("protocol: invitation to a conversation"),
     "protocol_late": _("protocol: late for lessons"),
     "protocol_duo_report": _("protocol: report to DUO"),
     "protocol_care": _("protocol: often sick"),
     "protocol_chronic": _("protocol: attendance over a longer time"),
+    "portal_login": _("portal: sign-in link"),
+    "portal_invite": _("portal: invitation"),
+    "report_confirmation": _("portal: confirmation of a report"),
+    "adult_consent": _("portal: consent on turning 18"),
+    "leave_decision": _("leave: decision"),
 }
 
 
@@ -143,9 +148,8 @@ class Message(models.Model):
         return f"{self.get_event_display()} → {self.address or self.get_channel_display()}"
 
     def get_event_display(self) -> str:  # type: ignore[no-redef]
-        """The event's label; the protocol's messages (``protocol_*``) are named by
-        ``PROTOCOL_EVENTS``, as they are not part of ``Event``."""
-        labels = {**dict(Event.choices), **PROTOCOL_EVENTS}
+        """The event's label, also for the events in ``MORE_EVENTS``."""
+        labels = {**dict(Event.choices), **MORE_EVENTS}
         return str(labels.get(self.event, self.event))
 
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 
 from aanwezig.attendance.counting import (
     ABSENT_UNEXCUSED,
@@ -21,6 +21,7 @@ from aanwezig.attendance.counting import (
     summarise_by_day,
 )
 from aanwezig.attendance.models import AbsenceReport, Mark, ReasonCategory
+from aanwezig.leave.models import LeaveRequest, LeaveStatus
 from aanwezig.lib.dates import daterange
 from aanwezig.protocol.models import Protocol
 from aanwezig.protocol.vocabulary import StudentFacts
@@ -50,6 +51,9 @@ def unexcused_hours_by_day(
 
 
 # --- facts for the protocol engine ---------------------------------------------------------------
+
+#: What a row of the sick-report and refused-leave query is (``build_facts`` step 4).
+SICK, REFUSED_LEAVE = 1, 2
 
 @dataclass
 class SchoolContext:
@@ -92,7 +96,8 @@ def build_facts(context: SchoolContext, student_ids: Iterable[int] | None = None
     ``student_ids=None``: every student of the school. ``only_with_absence``: leave out
     students with no mark and no sick report (nothing can trigger for them).
 
-    Queries: students, memberships, lesson counts, marks, sick reports — five.
+    Queries: students, memberships, lesson counts, marks, sick reports with refused leave —
+    five.
     """
     school, start, today = context.school, context.year_start, context.today
     ids = None if student_ids is None else sorted(set(student_ids))
@@ -154,16 +159,28 @@ def build_facts(context: SchoolContext, student_ids: Iterable[int] | None = None
         judged[row["student_id"]].append((row["date"], row["lesson__group_id"], verdict,
                                           is_late, hours))
 
-    # 4. Sick reports (not withdrawn) overlapping the school year so far.
+    # 4. Sick reports (not withdrawn) and refused leave requests overlapping the school year
+    #    so far, in one query (UNION ALL): sick days feed MAZL, the days the school refused
+    #    leave for feed suspected luxury absence (``LuxuryAbsence``).
     sick = AbsenceReport.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=start), school=school, withdrawn=False,
         reason__category=ReasonCategory.SICK, start_date__lte=today,
     )
+    refused = LeaveRequest.objects.filter(school=school, status=LeaveStatus.REFUSED,
+                                          start_date__lte=today, end_date__gte=start)
     if ids is not None:
         sick = sick.filter(student_id__in=wanted)
+        refused = refused.filter(student_id__in=wanted)
+    columns = ("student_id", "start_date", "end_date", "what")
+    spells = sick.annotate(what=Value(SICK)).order_by().values_list(*columns).union(
+        refused.annotate(what=Value(REFUSED_LEAVE)).order_by().values_list(*columns), all=True)
     sick_reports: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    for student_id, s_start, s_end in sick.values_list("student_id", "start_date", "end_date"):
-        sick_reports[student_id].append((s_start, s_end))
+    leave_refused: dict[int, set[dt.date]] = defaultdict(set)
+    for student_id, s_start, s_end, what in spells:
+        if what == SICK:
+            sick_reports[student_id].append((s_start, s_end))
+        else:
+            leave_refused[student_id].update(daterange(max(s_start, start), min(s_end, today)))
 
     school_day_set = frozenset(context.school_days)
     facts: dict[int, StudentFacts] = {}
@@ -212,6 +229,7 @@ def build_facts(context: SchoolContext, student_ids: Iterable[int] | None = None
             unexcused_hours=dict(unexcused_hours), unexcused_lessons=dict(unexcused_lessons),
             lessons=dict(lessons), present=present, late=dict(late),
             sick_report_starts=tuple(sorted(starts)), sick_days=frozenset(sick_days),
+            leave_refused=frozenset(leave_refused.get(pk, ())),
             report_adults=context.report_adults,
         )
     return facts

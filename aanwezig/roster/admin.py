@@ -177,8 +177,12 @@ class StudentGuardianAdmin(ServiceAdmin):
         return ["consent_changed_at"]
 
     def _consent(self, request: HttpRequest, link: StudentGuardian, obj: Any) -> None:
-        services.set_adult_consent(link, view=obj.adult_consent_view,
-                                   contact=obj.adult_consent_contact, actor=request.user)
+        # Imported here: the admin of the roster uses the portal's one consent service.
+        from aanwezig.portal.consent import Choice, set_consent
+
+        set_consent(link.student, {link.pk: Choice(view=obj.adult_consent_view,
+                                                   contact=obj.adult_consent_contact)},
+                    actor=request.user)
 
     def create(self, request: HttpRequest, obj: Any, form: Any) -> models.Model:
         options = {name: getattr(obj, name) for name in services.LINK_FIELDS

@@ -243,12 +243,21 @@ class Relation(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class ConsentVia(models.TextChoices):
+    """How an adult student's consent was last changed."""
+
+    PORTAL = "portal", _("by the student in the portal")
+    SCHOOL = "school", _("recorded by the school")
+
+
 class StudentGuardian(models.Model):
     """The link between a student and a guardian, with authority and contact settings.
 
     For a student of 18 or older the guardian may see attendance only with
     ``adult_consent_view`` and may be contacted only with ``adult_consent_contact``;
-    both are given and withdrawn by the student.
+    both are given and withdrawn by the student. When and how that last changed is kept
+    in ``consent_changed_at``/``_by``/``_via``; ``consent_asked_at`` is when the student was
+    asked (``portal.consent``, docs/portal-student.md).
     """
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
@@ -261,6 +270,18 @@ class StudentGuardian(models.Model):
     adult_consent_view = models.BooleanField(_("adult student allows viewing"), default=False)
     adult_consent_contact = models.BooleanField(_("adult student allows contact"), default=False)
     consent_changed_at = models.DateTimeField(_("consent changed"), null=True, blank=True)
+    consent_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("consent changed by"),
+    )
+    consent_changed_via = models.CharField(
+        _("consent changed through"), max_length=8, choices=ConsentVia.choices, blank=True,
+    )
+    consent_asked_at = models.DateTimeField(
+        _("student asked about consent"), null=True, blank=True,
+        help_text=_("When the adult student was asked whether this parent may see attendance "
+                    "and be contacted (on the 18th birthday, or later when never asked)."),
+    )
 
     class Meta:
         verbose_name = _("student's parent or carer")

@@ -16,7 +16,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aanwezig import access
@@ -229,36 +228,6 @@ def unlink_guardian(link: StudentGuardian, *, actor: Any) -> None:
     check_change(actor, link)
     audit_delete(actor, link, student=link.student)
     link.delete()
-
-
-@transaction.atomic
-def set_adult_consent(link: StudentGuardian, *, view: bool, contact: bool,
-                      actor: Any) -> StudentGuardian:
-    """Record an adult student's consent for a guardian to view attendance and to be contacted.
-
-    The student gives and withdraws consent; staff who may change the link record
-    it on the student's behalf. The moment is kept in ``consent_changed_at``.
-    """
-    student = link.student
-    own = actor is not None and access.own_student(actor) == student
-    if not own:
-        check_change(actor, link)
-    today = timezone.localdate()
-    if not student.is_adult_on(today):
-        raise ValidationError(
-            _("%(student)s is younger than 18: parents see attendance and are contacted "
-              "without the student's consent."),
-            code="not_adult", params={"student": student.full_name},
-        )
-    before = reload(link)
-    link.adult_consent_view = view
-    link.adult_consent_contact = contact
-    if before.adult_consent_view == view and before.adult_consent_contact == contact:
-        return link
-    link.consent_changed_at = timezone.now()
-    link.save()
-    audit_update(actor, before, link, student=student, action="consent")
-    return link
 
 
 # --- groups, mentors, memberships --------------------------------------------------------------

@@ -4,6 +4,10 @@ Django's LocaleMiddleware follows the browser's Accept-Language header, so a
 teacher whose laptop is set to English would get an English interface. Here the
 order is: the language switch (cookie), then the user's own ``language``
 setting, then ``settings.LANGUAGE_CODE`` (Dutch). The browser is not asked.
+
+Every language of ``settings.LANGUAGES`` (the six parent languages) is accepted; the staff
+pages' switch offers Dutch and English, the portal's switch all six (``templates/base.html``,
+``templates/portal/base.html``).
 """
 
 from __future__ import annotations
@@ -35,9 +39,11 @@ class LanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = choose_language(request)
-        translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
-        response = self.get_response(request)
+        # For this request only: the thread's language is put back afterwards, so that
+        # work done outside a request (tasks, commands, tests) is not left in it.
+        with translation.override(language):
+            response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response

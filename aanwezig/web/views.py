@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aanwezig import access
 from aanwezig.attendance import queries as attendance_queries
 from aanwezig.attendance import services as attendance_services
+from aanwezig.portal.forms_signin import RateLimitedAuthenticationForm
 from aanwezig.roster.models import active_membership_q
 from aanwezig.schools.calendar import Calendar
 from aanwezig.schools.models import Role, School
@@ -52,8 +53,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    """The password login, rate limited (docs/portal-signin.md)."""
+
     template_name = "web/login.html"
     redirect_authenticated_user = True
+    authentication_form = RateLimitedAuthenticationForm
 
 
 class LogoutView(auth_views.LogoutView):
@@ -450,14 +454,8 @@ def calendar(request: HttpRequest, school: School) -> HttpResponse:
 
 @login_required
 def child(request: HttpRequest, pk: int) -> HttpResponse:
-    """A parent's page about one child (404 for anyone else's child or an adult without consent)."""
-    the_child = access.get_child_for_user(request.user, pk)
-    today = timezone.localdate()
-    context = {
-        "child": the_child,
-        "school": the_child.school,
-        "today": today,
-        "age": the_child.age_on(today),
-        **queries.student_day(the_child, today),
-    }
-    return render(request, "web/child.html", context)
+    """The old address of a parent's child page: on to the portal's child page (the same 404
+    for anyone else's child or an adult without consent; the portal page logs the read)."""
+    if not any(link.student.pk == pk for link in access.children_for_user(request.user)):
+        raise Http404(access.NOT_FOUND)
+    return redirect("portal_child", pk=pk)

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.usefixtures("fixed_day_in_english")
 
 YESTERDAY = TODAY - dt.timedelta(days=1)
 TOMORROW = TODAY + dt.timedelta(days=1)
+#: Expected back the day after tomorrow: the report fills through tomorrow.
+BACK = TODAY + dt.timedelta(days=2)
 
 
 @pytest.fixture
@@ -41,7 +43,7 @@ def test_a_sick_report_fills_every_affected_lesson_and_locks_it(world, reasons, 
     record_register(days["early"], actor=world.teacher_a,
                     entries=[MarkInput(world.child_a.pk, "absent")])
     report = create_absence_report(world.child_a, reason_code="ziek", start_date=TODAY,
-                                   actor=world.officer_a, expected_end=TOMORROW)
+                                   actor=world.officer_a, expected_end=BACK)
     marks = {m.lesson_id: m for m in Mark.objects.filter(student=world.child_a)}
     assert set(marks) == {days["early"].pk, days["today"].pk, days["tomorrow"].pk}
     for mark in marks.values():
@@ -51,6 +53,16 @@ def test_a_sick_report_fills_every_affected_lesson_and_locks_it(world, reasons, 
     overridden = MarkChange.objects.get(lesson=days["early"], after__report=report.pk)
     assert overridden.before == {"status": "absent", "reason": None, "minutes_late": None,
                                  "source": "register"}
+
+
+def test_the_expected_day_back_is_not_filled(world, reasons, days):
+    """Back tomorrow: tomorrow's teacher registers the student as they find them."""
+    create_absence_report(world.child_a, reason_code="ziek", start_date=TODAY,
+                          actor=world.officer_a, expected_end=TOMORROW)
+    filled = set(Mark.objects.values_list("lesson_id", flat=True))
+    assert filled == {days["early"].pk, days["today"].pk}
+    record_register(days["tomorrow"], actor=world.teacher_a, entries=[])
+    assert not Mark.objects.filter(lesson=days["tomorrow"]).exists()
 
 
 def test_an_open_report_without_expected_end_fills_through_today(world, reasons, days):
@@ -69,7 +81,7 @@ def test_a_report_for_part_of_a_day_covers_only_those_lessons(world, reasons, da
 
 def test_betermelding_removes_the_marks_after_the_end(world, reasons, days):
     report = create_absence_report(world.child_a, reason_code="ziek", start_date=YESTERDAY,
-                                   expected_end=TOMORROW, actor=world.officer_a)
+                                   expected_end=BACK, actor=world.officer_a)
     assert Mark.objects.count() == 4
     end_absence_report(report, end_date=TODAY, end_time=dt.time(10, 0), actor=world.officer_a)
     report.refresh_from_db()

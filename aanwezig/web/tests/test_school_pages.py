@@ -180,26 +180,16 @@ def test_calendar_links_to_the_admin_for_administrators_only(as_user, world):
 # --- the parent's child page -----------------------------------------------------------------
 
 
-def test_parent_child_page_shows_school_group_and_todays_lessons(as_user, world):
-    world.school_a.phone = "+31301234567"
-    world.school_a.save()
-    response = get(as_user(world.parent_user), "child", world.child_a.pk)
-    body = response.content.decode()
-    assert "Sam Jansen" in body and "Het Testcollege" in body
-    assert response.context["lessons"] == [world.lesson_a]
-    assert "030 123 4567" in body
-
-
-def test_parent_child_page_is_audited_and_404_for_other_children(as_user, world):
+def test_the_old_child_address_leads_to_the_portal(as_user, world):
+    """/kind/<id>/ became the portal's child page (tested in aanwezig/portal/tests)."""
     client = as_user(world.parent_user)
-    get(client, "child", world.child_a.pk)
-    assert AuditEvent.objects.filter(action="read", student=world.child_a,
-                                     actor=world.parent_user).exists()
+    response = get(client, "child", world.child_a.pk, status=302)
+    assert response.headers["Location"] == reverse("portal_child", args=[world.child_a.pk])
     get(client, "child", world.classmate_a.pk, status=404)
 
 
-def test_parent_of_adult_gets_the_child_page_once_consent_is_given(as_user, world):
+def test_the_old_address_of_an_adult_child_follows_consent(as_user, world):
     client = as_user(world.adult_parent_user)
     get(client, "child", world.adult.pk, status=404)
     world.adult.guardian_links.update(adult_consent_view=True)
-    assert "Yusuf Demir" in get(client, "child", world.adult.pk).content.decode()
+    get(client, "child", world.adult.pk, status=302)
