@@ -127,3 +127,22 @@ def test_home_queries_do_not_grow_with_children_of_one_school(client, world):
         response = home(client)
     assert len(response.context["children"]) == 4
     assert len(four_children) == len(one_child)
+
+
+def test_the_administrator_chooses_per_lesson_in_the_admin(world, client):
+    """The school's choice (per day or per lesson) is made in the set-up admin, audited."""
+    from aanwezig.audit.models import AuditEvent
+    from aanwezig.portal.models import PortalSettings
+
+    client.force_login(world.admin_a)
+    response = client.post(reverse("admin:portal_portalsettings_add"), {
+        "school": world.school_a.pk, "parents_see": "lesson", "desk_hours": "08:00–16:30",
+        "worries": "",
+    })
+    assert response.status_code == 302
+    saved = PortalSettings.objects.get(school=world.school_a)
+    assert saved.parents_see == "lesson"
+    assert AuditEvent.objects.filter(action="create", actor=world.admin_a,
+                                     object_id=str(saved.pk)).exists()
+    client.force_login(world.teacher_a)
+    assert client.get(reverse("admin:portal_portalsettings_changelist")).status_code != 200
