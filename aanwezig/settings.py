@@ -176,6 +176,8 @@ SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 SMS_API_URL = env_str("SMS_API_URL", "")
 SMS_API_KEY = env_str("SMS_API_KEY", "")
 SMS_SENDER = env_str("SMS_SENDER", "aanwezig")
+#: Without SMS_API_URL: write each text message to a file in this folder (the demo).
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", "")
 
 LOGGING = {
     "version": 1,

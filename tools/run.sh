@@ -14,6 +14,8 @@ export ALLOWED_HOSTS=${ALLOWED_HOSTS:-*}
 export PYTHONUNBUFFERED=1
 # The demo has no mail server: e-mails to parents are written to var/mail/ to read.
 export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
+# Text messages too go to files (var/sms/) unless an SMS provider is configured.
+export SMS_FILE_PATH=${SMS_FILE_PATH:-var/sms}
 
 pids=()
 

@@ -116,3 +116,23 @@ def test_no_provider_listening_is_temporary(world, settings):
     with pytest.raises(DeliveryError) as exc:
         get_transport("sms").send(_queue(world))
     assert not exc.value.permanent
+
+
+def test_without_a_provider_the_demo_writes_each_text_to_a_file(world, settings, tmp_path):
+    settings.SMS_API_URL = ""
+    settings.SMS_FILE_PATH = str(tmp_path / "sms")
+    settings.SMS_SENDER = "Testcollege"
+    reset_transports()
+    message = _queue(world)
+    assert delivery.deliver(message.pk) == "sent"
+    written = (tmp_path / "sms" / f"sms-{message.pk}.txt").read_text(encoding="utf-8")
+    assert written == "To: +31612345678\nFrom: Testcollege\n\nSam is er niet. – Mira\n"
+
+
+def test_without_a_provider_or_a_folder_a_text_waits(world, settings):
+    settings.SMS_API_URL = ""
+    settings.SMS_FILE_PATH = ""
+    reset_transports()
+    message = _queue(world)
+    assert delivery.deliver(message.pk) != "sent"
+    assert Message.objects.get(pk=message.pk).status != "sent"

@@ -1,10 +1,15 @@
-"""Text messages: POST JSON to the provider's endpoint with a bearer key."""
+"""Text messages: POST JSON to the provider's endpoint with a bearer key.
+
+Without a provider (``SMS_API_URL`` empty) and with ``SMS_FILE_PATH`` set, each text is
+written to a file there instead, as the demo does (like Django's file-based e-mail).
+"""
 
 from __future__ import annotations
 
 import json
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from django.conf import settings
 
@@ -21,6 +26,9 @@ class SmsTransport(Transport):
 
     def send(self, message: Message) -> None:
         url = settings.SMS_API_URL
+        if not url and settings.SMS_FILE_PATH:
+            self._write(message)
+            return
         if not url:
             raise DeliveryError("SMS_API_URL is not set", permanent=False)
         payload = {"to": message.address, "text": message.body_text, "sender": settings.SMS_SENDER}
@@ -45,3 +53,11 @@ class SmsTransport(Transport):
             ) from exc
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise DeliveryError(f"SMS provider unreachable: {exc}", permanent=False) from exc
+
+    def _write(self, message: Message) -> None:
+        """Write the text as the provider would get it: one file per message."""
+        folder = Path(settings.SMS_FILE_PATH)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"sms-{message.pk}.txt"
+        path.write_text(f"To: {message.address}\nFrom: {settings.SMS_SENDER}\n\n"
+                        f"{message.body_text}\n", encoding="utf-8")
