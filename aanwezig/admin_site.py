@@ -64,6 +64,37 @@ class AanwezigAdminSite(admin.AdminSite):
         user = request.user
         return bool(user.is_active) and access.may_administer(user)
 
+    def get_urls(self) -> list[Any]:
+        from django.urls import path
+
+        from aanwezig.roster.importing import views as imports
+
+        def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+            return self.admin_view(lambda request, **kw: view(request, self, **kw))
+
+        return [
+            path("roster-import/", wrap(imports.import_start), name="roster_import_start"),
+            path("roster-import/<int:pk>/", wrap(imports.import_detail), name="roster_import"),
+            path("roster-import/<int:pk>/for-real/", wrap(imports.import_for_real),
+                 name="roster_import_for_real"),
+            *super().get_urls(),
+        ]
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
+        apps = super().get_app_list(request, app_label)
+        if app_label is None and self.has_permission(request):
+            from django.urls import reverse
+
+            url = reverse("admin:roster_import_start", current_app=self.name)
+            apps.insert(0, {
+                "name": _("Roster import"), "app_label": "roster_import", "app_url": url,
+                "has_module_perms": True,
+                "models": [{"name": _("Import students"), "object_name": "RosterImport",
+                            "admin_url": url, "add_url": None, "view_only": True,
+                            "perms": {"view": True}}],
+            })
+        return apps
+
 
 site = AanwezigAdminSite(name="admin")
 

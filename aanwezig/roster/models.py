@@ -431,3 +431,56 @@ class Lesson(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == LessonStatus.CANCELLED
+
+
+class ImportFormat(models.TextChoices):
+    EDEXML = "edexml", _("EDEXML 2.1 (.xml)")
+    ONEROSTER = "oneroster", _("OneRoster 1.1 or 1.2 CSV (.zip)")
+    CSV = "csv", _("parents and carers (.csv)")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    REFUSED = "refused", _("refused")
+    FAILED = "failed", _("failed")
+
+
+class RosterImport(models.Model):
+    """One roster file uploaded in the set-up admin and imported by the task worker
+    (``aanwezig.roster.importing.jobs``). ``report`` and ``problems`` are JSON made for the
+    report page: counts per kind, changes and warnings; or every located problem."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="roster_imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    format = models.CharField(_("format"), max_length=10, choices=ImportFormat.choices)
+    file_name = models.CharField(_("file"), max_length=200)
+    #: Relative to settings.ROSTER_IMPORT_DIR.
+    path = models.CharField(max_length=300)
+    dry_run = models.BooleanField(_("dry run"), default=True)
+    #: The dry run this import repeats for real, if any.
+    repeats = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices,
+                              default=ImportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    step = models.CharField(_("step"), max_length=100, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED}

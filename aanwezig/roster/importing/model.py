@@ -67,7 +67,7 @@ class RosterStudent:
     first_names: str
     given_name: str
     last_name: str
-    birth_date: dt.date
+    birth_date: dt.date | None  # None when the file leaves it out: the sync sets the student aside
     prefix: str = ""
     eckid: str = ""
     bsn: str = ""
@@ -105,6 +105,8 @@ class RosterSet:
 
     source: str  # "edexml", "oneroster", "csv"
     school_year: str = ""  # e.g. "2026-2027" when the file says so
+    #: The school's BRIN as the file gives it; the sync refuses a file for another school.
+    brin: str = ""
     groups: list[RosterGroup] = field(default_factory=list)
     staff: list[RosterStaff] = field(default_factory=list)
     students: list[RosterStudent] = field(default_factory=list)
