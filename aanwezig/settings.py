@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "aanwezig.notifications",
     "aanwezig.web",
     "aanwezig.demo",
+    "aanwezig.api",
+    "ninja",  # the API's interactive docs (Swagger UI files)
 ]
 
 MIDDLEWARE = [
@@ -160,6 +162,8 @@ LETTERS_DIR = Path(env_str("LETTERS_DIR", str(VAR_DIR / "letters")))
 #: Files parents upload with a leave request (employer's statements); never served as static or
 #: media files, only through the gatekept leave views.
 LEAVE_FILES_DIR = Path(env_str("LEAVE_FILES_DIR", str(VAR_DIR / "leave")))
+#: Roster files uploaded in the set-up admin for import (docs/import-roster.md); never served.
+ROSTER_IMPORT_DIR = Path(env_str("ROSTER_IMPORT_DIR", str(VAR_DIR / "imports")))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

@@ -874,6 +874,34 @@ MATRIX.update({
     ],
 })
 
+# --- the REST API (docs/api.md) --------------------------------------------------------------------
+# The API itself answers tokens, not logins (aanwezig/api/tests); its operations have no URL
+# names. The OpenAPI document and the interactive docs hold no school data and are public.
+
+MATRIX.update({
+    "api:api-root": [Case("API root (see the docs)", anonymous=NOT_FOUND)],
+    "api:openapi-json": [Case("OpenAPI document", default=OK, anonymous=OK)],
+    "api:openapi-view": [Case("interactive docs", default=OK, anonymous=OK)],
+    # Attendance exports (docs/exports.md): who may see the page may download its figures.
+    "export_school": [
+        Case("A", school("a"), A_STAFF),
+        Case("B", school("b"), {"teacher_b": OK}),
+        Case("C", school("c")),
+    ],
+    "export_group": [
+        Case("A:1A", school_obj("a", "a1"), {"teacher_a": OK, "officer_a": OK, "admin_a": OK}),
+        Case("A:2B", school_obj("a", "a2"), {"mentor_a": OK, "officer_a": OK, "admin_a": OK}),
+        Case("A with B's group", school_obj("a", "b1")),
+    ],
+    "export_student": [
+        Case("A:Sam", school_obj("a", "child_a"), {"teacher_a": OK, "officer_a": OK, "admin_a": OK}),
+        Case("A:Daan", school_obj("a", "other_a"), {"mentor_a": OK, "officer_a": OK, "admin_a": OK}),
+        Case("C:Yusuf", school_obj("c", "adult")),
+        Case("A with B's student", school_obj("a", "student_b")),
+    ],
+})
+
+
 #: URL prefixes whose patterns belong to Django itself; /admin/ is checked separately below.
 SKIPPED_PREFIXES = ("admin/", "i18n/")
 
