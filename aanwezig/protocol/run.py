@@ -60,17 +60,12 @@ class RunResult:
 
 def _consent_line(student: Student, today: dt.date) -> str:
     """Who must consent before the youth doctor shares anything with the school (MAZL)."""
-    age = (today.year - student.birth_date.year
-           - ((today.month, today.day) < (student.birth_date.month, student.birth_date.day)))
+    age = student.age_on(today)
     if age < 12:
         return _("Under 12: the parents give consent.")
     if age < 16:
         return _("From 12 to 16: the parents and the student both give consent.")
     return _("From 16: the student gives consent alone.")
-
-
-def _student_name(student: Student) -> str:
-    return f"{student.given_name} {student.last_name}".strip()
 
 
 def _carry_out(firing: Firing, step: StepSpec, signal: engine.Signal, student: Student,
@@ -84,19 +79,20 @@ def _carry_out(firing: Firing, step: StepSpec, signal: engine.Signal, student: S
     from aanwezig.protocol import cases, dossiers
     from aanwezig.protocol.messages import queue_step_message
 
-    actions = step.actions()
+    # The engine's intents for this signal: the step's actions in order, with their role.
+    intents = engine.plan([step], [signal])
     case: Case | None = None
-    for action, params in actions:
-        if action.id == "open_case":
+    for intent in intents:
+        if intent.action == "open_case":
             case = cases.open_or_escalate_case(student, title=step.title, role=step.role,
-                                               escalate=params.escalate, now=now)
+                                               escalate=intent.params.escalate, now=now)
     if case is None:
         case = Case.objects.filter(school_id=firing.school_id, student=student,
                                    status=CaseStatus.OPEN).order_by("-opened_at").first()
     if case is not None:
         firing.case = case
         firing.save(update_fields=["case"])
-    name = _student_name(student)
+    name = student.full_name
     why = f"{step.title}: {signal.explanation}"
 
     def task(kind: str, role: str, title: str, description: str = why,
@@ -105,31 +101,32 @@ def _carry_out(firing: Firing, step: StepSpec, signal: engine.Signal, student: S
                           description=description, student=student, case=case, firing=firing,
                           due_on=due, now=now)
 
-    for action, params in actions:
-        if action.id == "open_case":
+    for intent in intents:
+        action, params = intent.action, intent.params
+        if action == "open_case":
             continue
-        if action.id == "message_guardians":
+        if action == "message_guardians":
             counts = ((sum(facts.present.values()), sum(facts.lessons.values()))
                       if facts is not None else None)
             queue_step_message(firing, template=params.template, step=step, now=now,
                                counts=counts)
-        elif action.id == "task":
+        elif action == "task":
             kind = TaskKind(params.kind)
-            task(kind, params.role or step.role, params.title or f"{kind.label}: {name}",
+            task(kind, params.role or intent.role, params.title or f"{kind.label}: {name}",
                  due=add_working_days(today, params.due_days) if params.due_days else today)
-        elif action.id == "notify_staff":
+        elif action == "notify_staff":
             task(TaskKind.NOTICE, params.role, f"{step.title}: {name}")
-        elif action.id == "inform_partner":
+        elif action == "inform_partner":
             kind = (TaskKind.INFORM_RMC if params.partner == "rmc"
                     else TaskKind.INFORM_LEERPLICHT)
-            task(kind, step.role, f"{kind.label}: {name}",
+            task(kind, intent.role, f"{kind.label}: {name}",
                  description=why + "\n" + _("Pass on only unexcused absence, never sickness."),
                  due=add_working_days(today, 5))
-        elif action.id == "propose_jeugdarts":
+        elif action == "propose_jeugdarts":
             task(TaskKind.JEUGDARTS, Role.CARE_COORDINATOR, f"{TaskKind.JEUGDARTS.label}: {name}",
                  description=why + "\n" + _consent_line(student, today),
                  due=add_working_days(today, 5))
-        elif action.id == "propose_duo":
+        elif action == "propose_duo":
             kind_map = {"luxury_absence": DuoKind.LUXURY, "long_absence": DuoKind.LONG}
             trigger, _params = step.trigger()
             duo_kind = kind_map.get(trigger.id) or (
@@ -146,7 +143,7 @@ def _carry_out(firing: Firing, step: StepSpec, signal: engine.Signal, student: S
             task(TaskKind.DUO_REPORT, Role.ATTENDANCE_OFFICER,
                  f"{TaskKind.DUO_REPORT.label}: {name}", due=due_on)
         else:  # pragma: no cover - parse_steps refuses unknown actions
-            raise LookupError(action.id)
+            raise LookupError(action)
 
 
 def _cooling(school: School, student_ids: Iterable[int], steps: list[StepSpec],

@@ -206,3 +206,12 @@ def test_run_protocol_command_reports_what_it_did(world, today):
     call_command("run_protocol", "--date", "2026-11-18", stdout=out)
     assert "0 uitgevoerd, 3 al gedaan" in out.getvalue()
     assert timezone.now() == NOW
+
+
+def test_task_titles_name_the_student_in_full(world, today):
+    world.child_a.prefix = "van"
+    world.child_a.save()
+    hand_worked_case(world)
+    sweep(now=NOW)
+    titles = list(Task.objects.filter(student=world.child_a).values_list("title", flat=True))
+    assert titles and all(title.endswith("Sam van Jansen") for title in titles)
